@@ -1,0 +1,26 @@
+"""chainshock: a knowledge graph of the AI supply chain, and the shocks that move through it.
+
+The small Python API the CLI wraps::
+
+    >>> import chainshock
+    >>> snap = chainshock.open()          # doctest: +SKIP
+    >>> snap.nodes.head()                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from chainshock.errors import ChainshockError
+
+__all__ = ["__version__", "open", "ChainshockError"]
+__version__ = "0.1.0"
+
+
+def open(path: str | os.PathLike[str] | None = None):  # noqa: A001 - mirrors io.open for snapshots
+    """Open a snapshot (default: ``$CHAINSHOCK_HOME/graph``) as a :class:`Snapshot`."""
+    from chainshock.graph.snapshot import read_snapshot
+    from chainshock.home import snapshot_dir
+
+    return read_snapshot(Path(path) if path is not None else snapshot_dir())

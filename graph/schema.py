@@ -1,0 +1,514 @@
+"""The graph's data model: nodes, edges, facts, evidence and sources.
+
+Every record is a small pydantic model. Relationships point the way money and
+goods flow, supplier -> buyer, except ``USES`` (company -> product, the
+buyer's cost share of a product) as in the design.
+
+An estimated quantity is an :class:`Estimate` (low/base/high plus a one-line
+basis) and is always labelled as an estimate. Every edge and fact carries at
+least one :class:`Evidence`; :func:`validate_graph` refuses one that does not.
+
+Examples
+--------
+>>> share = Estimate(low=0.3, base=0.45, high=0.55, basis="Epoch AI: memory 52-63% of AI-chip spend")
+>>> share.base
+0.45
+>>> Estimate(low=0.6, base=0.5, high=0.7, basis="x")
+Traceback (most recent call last):
+...
+pydantic_core._pydantic_core.ValidationError: 1 validation error for Estimate
+...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Role",
+    "NodeLabel",
+    "EdgeType",
+    "Method",
+    "Estimate",
+    "Evidence",
+    "Source",
+    "Node",
+    "Company",
+    "Product",
+    "Contract",
+    "Index",
+    "Country",
+    "Edge",
+    "Fact",
+    "GraphRecords",
+    "Problem",
+    "validate_graph",
+    "edge_id",
+    "TIERS",
+    "tier_of",
+]
+
+SCHEMA_VERSION = 1
+
+
+class Role(StrEnum):
+    hyperscaler = "hyperscaler"
+    neocloud = "neocloud"
+    chip_designer = "chip_designer"
+    memory_producer = "memory_producer"
+    foundry = "foundry"
+    packaging = "packaging"
+    server_maker = "server_maker"
+    industrial = "industrial"
+    utility = "utility"
+    software = "software"
+    ai_lab = "ai_lab"
+    device_maker = "device_maker"
+    consumer_segment = "consumer_segment"
+
+
+class NodeLabel(StrEnum):
+    Company = "Company"
+    Product = "Product"
+    Contract = "Contract"
+    Index = "Index"
+    Country = "Country"
+    Source = "Source"
+
+
+class EdgeType(StrEnum):
+    SUPPLIES = "SUPPLIES"
+    PRODUCES = "PRODUCES"
+    USES = "USES"
+    PARTY_TO = "PARTY_TO"
+    COVERS = "COVERS"
+    CONSTITUENT_OF = "CONSTITUENT_OF"
+    LOCATED_IN = "LOCATED_IN"
+    INVESTS_IN = "INVESTS_IN"
+
+
+Method = Literal["curated", "xbrl", "rule", "model", "text"]
+
+# Tiers for reading a shock from raw inputs to end customers. Industrials and
+# utilities sit beside the cloud: they are paid by it, not downstream of it.
+TIERS: tuple[str, ...] = (
+    "memory",
+    "chips",
+    "servers",
+    "cloud",
+    "industrials",
+    "utilities",
+    "software",
+    "devices",
+    "consumers",
+    "other",
+)
+_ROLE_TIER = {
+    Role.memory_producer: "memory",
+    Role.chip_designer: "chips",
+    Role.foundry: "chips",
+    Role.packaging: "chips",
+    Role.server_maker: "servers",
+    Role.hyperscaler: "cloud",
+    Role.neocloud: "cloud",
+    Role.industrial: "industrials",
+    Role.utility: "utilities",
+    Role.software: "software",
+    Role.ai_lab: "software",
+    Role.device_maker: "devices",
+    Role.consumer_segment: "consumers",
+}
+_PRODUCT_TIER = {
+    "hbm": "memory",
+    "dram": "memory",
+    "nand": "memory",
+    "gpu_accelerator": "chips",
+    "custom_accelerator": "chips",
+    "wafer": "chips",
+    "advanced_packaging": "chips",
+    "ai_server": "servers",
+    "cloud_compute": "cloud",
+    "electricity": "utilities",
+    "power_equipment": "industrials",
+    "cooling": "industrials",
+    "construction": "industrials",
+    "saas": "software",
+    "ai_model_api": "software",
+    "consumer_device": "devices",
+}
+
+
+def tier_of(label: str, roles: Iterable[str] = (), category: str | None = None) -> str:
+    """The tier a node is read in: the most upstream of its roles.
+
+    >>> tier_of("Company", ["device_maker", "memory_producer"])
+    'memory'
+    >>> tier_of("Product", category="ai_server")
+    'servers'
+    """
+    if label == "Product":
+        return _PRODUCT_TIER.get(category or "", "other")
+    tiers = [_ROLE_TIER[Role(r)] for r in roles if r in Role.__members__]
+    if not tiers:
+        return "other"
+    return min(tiers, key=TIERS.index)
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+
+class Estimate(_Record):
+    """An estimated quantity: low <= base <= high, with the reason for it.
+
+    ``estimate`` is always true for curated ranges; a value read from a
+    filing is a :class:`Fact`, not an Estimate.
+    """
+
+    low: float
+    base: float
+    high: float
+    basis: str = Field(min_length=3)
+    estimate: Literal[True] = True
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Estimate:
+        if not (self.low <= self.base <= self.high):
+            raise ValueError(
+                f"range must satisfy low <= base <= high, got {self.low}, {self.base}, {self.high}"
+            )
+        return self
+
+    def within(self, lo: float, hi: float) -> bool:
+        return lo <= self.low and self.high <= hi
+
+
+class Evidence(_Record):
+    """Where a number or relationship comes from."""
+
+    source_id: str = Field(min_length=1)
+    locator: str = ""
+    quote: str = ""
+    method: Method = "curated"
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    as_of: dt.date
+
+
+class Source(_Record):
+    """A filing or cited document."""
+
+    id: str = Field(min_length=1)
+    kind: Literal[
+        "filing", "press_release", "article", "research", "company_page", "dataset", "web"
+    ]
+    title: str
+    url: str | None = None
+    publisher: str | None = None
+    accession: str | None = None
+    form: str | None = None
+    cik: str | None = None
+    filed: dt.date | None = None
+    as_of: dt.date | None = None
+    reliability: Literal["primary", "secondary"] = "primary"
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Source:
+        if not (self.url or self.accession):
+            raise ValueError("a source needs a url or an accession")
+        return self
+
+
+class Node(_Record):
+    id: str = Field(pattern=r"^[a-z]+:[a-z0-9][a-z0-9._-]*$")
+    name: str = Field(min_length=1)
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return type(self).__name__
+
+    def properties(self) -> dict[str, Any]:
+        """Label-specific properties, JSON-ready (no id, name, evidence)."""
+        data = self.model_dump(mode="json", exclude={"id", "name", "evidence"})
+        return {k: v for k, v in data.items() if v not in (None, [], {}, ())}
+
+
+class Company(Node):
+    roles: tuple[Role, ...] = Field(min_length=1)
+    ticker: str | None = None
+    exchange: str | None = None
+    cik: str | None = None
+    country: str | None = None
+    aliases: tuple[str, ...] = ()
+    segment: bool = False  # a segment (e.g. "SaaS developers"), not a listed firm
+    pass_through: Estimate | None = None
+    cost_base_usd: Estimate | None = None
+    resolved: bool = True
+
+    @field_validator("cik")
+    @classmethod
+    def _cik_digits(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if not v.isdigit():
+            raise ValueError(f"CIK must be digits, got {v!r}")
+        return v.zfill(10)
+
+
+class Product(Node):
+    category: str
+    unit: str | None = None
+    market_size_usd: Estimate | None = None
+
+
+class Contract(Node):
+    kind: Literal["lta", "ppa", "supply", "prepayment", "investment", "offtake"]
+    start: dt.date | None = None
+    end: dt.date | None = None
+    announced: dt.date | None = None
+    value_usd: Estimate | None = None
+    capacity_mw: float | None = None
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Contract:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"contract ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Index(Node):
+    weighting: Literal["cap", "equal"]
+    country: str | None = None
+    base_index: str | None = None  # the cap-weighted index an equal-weight one mirrors
+
+
+class Country(Node):
+    iso: str = Field(min_length=2, max_length=3)
+
+
+def edge_id(type_: str, source: str, target: str, qualifier: str | None = None) -> str:
+    """A stable, readable edge id.
+
+    >>> edge_id("SUPPLIES", "company:sk-hynix", "company:nvidia", "product:hbm")
+    'supplies:company:sk-hynix->company:nvidia#product:hbm'
+    """
+    base = f"{type_.lower()}:{source}->{target}"
+    return f"{base}#{qualifier}" if qualifier else base
+
+
+class Edge(_Record):
+    """A typed relationship with its properties and evidence.
+
+    Properties by type (all optional unless noted):
+
+    - ``SUPPLIES``: ``product`` (product id), ``cost_share`` (Estimate: share of
+      the buyer's unit cost bought from the supplier), ``revenue_share``
+      (Estimate: share of the supplier's revenue), ``lag_quarters``.
+      A SUPPLIES edge with ``product`` but no ``cost_share`` records *who*
+      sources a product the buyer already ``USES``: it carries paths,
+      contracts and attribution, not a second cost share.
+    - ``PRODUCES``: ``market_share`` (Estimate).
+    - ``USES``: ``cost_share`` (Estimate, required), ``lag_quarters``.
+    - ``PARTY_TO``: ``role`` (buyer, seller, investor, investee, offtaker).
+    - ``COVERS``: ``fixed_share`` (Estimate: share of the buyer's purchases at a
+      fixed price), ``price_terms`` (fixed, indexed, cost_plus), ``volume``.
+    - ``CONSTITUENT_OF``: ``weight`` (Estimate, fraction of the index), ``as_of``.
+    - ``INVESTS_IN``: ``amount_usd`` (Estimate), ``stake`` (Estimate).
+    """
+
+    id: str
+    type: EdgeType
+    source: str
+    target: str
+    properties: dict[str, Any] = Field(default_factory=dict)
+    evidence: tuple[Evidence, ...] = ()
+
+    def estimate(self, key: str) -> Estimate | None:
+        value = self.properties.get(key)
+        if value is None:
+            return None
+        return value if isinstance(value, Estimate) else Estimate.model_validate(value)
+
+
+class Fact(_Record):
+    """A dated metric of a company, in units (USD, not thousands)."""
+
+    id: str
+    company: str
+    metric: str
+    fiscal_year: int | None = None
+    fiscal_period: str = "FY"  # FY, Q1..Q4, or "instant" for balances
+    period_start: dt.date | None = None
+    period_end: dt.date
+    value: float
+    unit: str = "USD"
+    source_id: str
+    concept: str | None = None  # XBRL concept or text label
+    estimate: Estimate | None = None  # set when the value is an estimate
+    evidence: tuple[Evidence, ...] = ()
+
+
+class GraphRecords(BaseModel):
+    """Everything a loader yields, before it becomes a snapshot."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    nodes: list[Node] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    skipped: list[tuple[str, str]] = Field(default_factory=list)  # (path, reason)
+
+    def extend(self, other: GraphRecords) -> None:
+        self.nodes.extend(other.nodes)
+        self.edges.extend(other.edges)
+        self.facts.extend(other.facts)
+        self.sources.extend(other.sources)
+        self.skipped.extend(other.skipped)
+
+
+class Problem(BaseModel):
+    """One validation finding: which record, what is wrong."""
+
+    subject: str
+    message: str
+    where: str | None = None  # file:line when known
+
+    def __str__(self) -> str:
+        prefix = f"{self.where}: " if self.where else ""
+        return f"{prefix}{self.subject}: {self.message}"
+
+
+_UNIT_INTERVAL_KEYS = ("cost_share", "revenue_share", "market_share", "fixed_share", "weight")
+_ENDPOINT_LABELS: dict[str, tuple[set[str], set[str]]] = {
+    "SUPPLIES": ({"Company"}, {"Company"}),
+    "PRODUCES": ({"Company"}, {"Product"}),
+    "USES": ({"Company"}, {"Product"}),
+    "PARTY_TO": ({"Company"}, {"Contract"}),
+    "COVERS": ({"Contract"}, {"Product"}),
+    "CONSTITUENT_OF": ({"Company"}, {"Index"}),
+    "LOCATED_IN": ({"Company"}, {"Country"}),
+    "INVESTS_IN": ({"Company"}, {"Company"}),
+}
+
+
+def validate_graph(records: GraphRecords, where: dict[str, str] | None = None) -> list[Problem]:
+    """Find the mistakes that would make the graph lie.
+
+    Checks: duplicate ids; an edge to a missing node or between the wrong
+    labels; an estimate outside [0, 1] where it is a share; a buyer whose
+    input cost shares add up to more than 1; an index whose weights exceed
+    100%; an edge or fact with no evidence, or evidence naming an unknown
+    source.
+
+    Parameters
+    ----------
+    records : GraphRecords
+    where : dict, optional
+        ``record id -> "file:line"`` so problems point at the data file.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the graph is consistent.
+    """
+    where = where or {}
+    problems: list[Problem] = []
+
+    def report(subject: str, message: str) -> None:
+        problems.append(Problem(subject=subject, message=message, where=where.get(subject)))
+
+    labels: dict[str, str] = {}
+    for node in records.nodes:
+        if node.id in labels:
+            report(node.id, "duplicate node id")
+        labels[node.id] = node.label
+    source_ids = {s.id for s in records.sources}
+    seen_sources: set[str] = set()
+    for s in records.sources:
+        if s.id in seen_sources:
+            report(s.id, "duplicate source id")
+        seen_sources.add(s.id)
+
+    def check_evidence(subject: str, evidence: Iterable[Evidence]) -> None:
+        evidence = list(evidence)
+        if not evidence:
+            report(subject, "has no evidence (every edge and fact needs a source)")
+        for ev in evidence:
+            if ev.source_id not in source_ids:
+                report(subject, f"evidence names unknown source {ev.source_id!r}")
+
+    cost_in: dict[str, float] = defaultdict(float)
+    market_in: dict[str, float] = defaultdict(float)
+    index_weight: dict[str, float] = defaultdict(float)
+    seen_edges: set[str] = set()
+    for edge in records.edges:
+        if edge.id in seen_edges:
+            report(edge.id, "duplicate edge id")
+        seen_edges.add(edge.id)
+        for end, role in ((edge.source, "source"), (edge.target, "target")):
+            if end not in labels:
+                report(edge.id, f"{role} {end!r} is not a node in the graph")
+        allowed = _ENDPOINT_LABELS[str(edge.type)]
+        if edge.source in labels and labels[edge.source] not in allowed[0]:
+            report(edge.id, f"{edge.type} cannot start at a {labels[edge.source]}")
+        if edge.target in labels and labels[edge.target] not in allowed[1]:
+            report(edge.id, f"{edge.type} cannot end at a {labels[edge.target]}")
+        for key in _UNIT_INTERVAL_KEYS:
+            try:
+                est = edge.estimate(key)
+            except ValueError as err:
+                report(edge.id, f"{key}: {err}")
+                continue
+            if est is not None and not est.within(0.0, 1.0):
+                report(edge.id, f"{key} must lie in [0, 1], got {est.low}..{est.high}")
+        product = edge.properties.get("product")
+        if product is not None and product not in labels:
+            report(edge.id, f"product {product!r} is not a node in the graph")
+        share = edge.estimate("cost_share")
+        if edge.type in ("SUPPLIES", "USES") and share is not None:
+            cost_in[edge.target if edge.type == "SUPPLIES" else edge.source] += share.base
+        if edge.type == "PRODUCES":
+            market = edge.estimate("market_share")
+            if market is not None:
+                market_in[edge.target] += market.base
+        if edge.type == "USES" and share is None:
+            report(edge.id, "USES needs a cost_share")
+        if edge.type == "CONSTITUENT_OF":
+            weight = edge.estimate("weight")
+            if weight is None:
+                report(edge.id, "CONSTITUENT_OF needs a weight")
+            else:
+                index_weight[edge.target] += weight.base
+        check_evidence(edge.id, edge.evidence)
+
+    for buyer, total in sorted(cost_in.items()):
+        if total > 1.0 + 1e-9:
+            report(buyer, f"input cost shares add up to {total:.3f} > 1")
+    for product, total in sorted(market_in.items()):
+        if total > 1.0 + 1e-6:
+            report(product, f"producers' market shares add up to {total:.1%} > 100%")
+    for index, total in sorted(index_weight.items()):
+        if total > 1.0 + 1e-9:
+            report(index, f"constituent weights add up to {total:.1%} > 100%")
+
+    seen_facts: set[str] = set()
+    for fact in records.facts:
+        if fact.id in seen_facts:
+            report(fact.id, "duplicate fact id")
+        seen_facts.add(fact.id)
+        if fact.company not in labels:
+            report(fact.id, f"company {fact.company!r} is not a node in the graph")
+        if fact.source_id not in source_ids:
+            report(fact.id, f"names unknown source {fact.source_id!r}")
+        check_evidence(fact.id, fact.evidence)
+    return problems

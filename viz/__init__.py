@@ -1,0 +1,1 @@
+"""chainshock.viz"""
