@@ -14,11 +14,11 @@ from pathlib import Path
 
 from chainshock.errors import ChainshockError
 
-__all__ = ["__version__", "open", "ChainshockError"]
+__all__ = ["ChainshockError", "__version__", "open"]
 __version__ = "0.1.0"
 
 
-def open(path: str | os.PathLike[str] | None = None):  # noqa: A001 - mirrors io.open for snapshots
+def open(path: str | os.PathLike[str] | None = None):
     """Open a snapshot (default: ``$CHAINSHOCK_HOME/graph``) as a :class:`Snapshot`."""
     from chainshock.graph.snapshot import read_snapshot
     from chainshock.home import snapshot_dir

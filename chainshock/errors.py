@@ -7,14 +7,14 @@ non-zero exit code; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 __all__ = [
+    "BackendError",
     "ChainshockError",
+    "ConvergenceError",
     "DataError",
-    "SnapshotError",
+    "FilingError",
     "NotFoundError",
     "ScenarioError",
-    "ConvergenceError",
-    "BackendError",
-    "FilingError",
+    "SnapshotError",
 ]
 
 

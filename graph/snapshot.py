@@ -30,15 +30,15 @@ import pyarrow.parquet as pq
 
 from chainshock.errors import SnapshotError
 
-from .schema import SCHEMA_VERSION, Edge, Estimate, Evidence, Fact, GraphRecords, Node, Source
+from .schema import SCHEMA_VERSION, Estimate, Evidence, GraphRecords
 
 __all__ = [
     "TABLES",
     "Snapshot",
+    "canonical_json",
+    "read_snapshot",
     "records_to_tables",
     "write_snapshot",
-    "read_snapshot",
-    "canonical_json",
 ]
 
 TABLES = ("nodes", "edges", "evidence", "facts", "sources")
@@ -382,8 +382,17 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
         file = root / f"{name}.parquet"
         if not file.exists():
             raise SnapshotError(f"snapshot at {root} lacks {name}.parquet; rebuild with `chainshock build`")
-        frames[name] = pq.read_table(file).to_pandas()
+        frames[name] = _nones(pq.read_table(file).to_pandas())
     return Snapshot(path=root.resolve(), manifest=manifest, **frames)
+
+
+def _nones(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing strings and dates as ``None`` (pandas 3 reads them as NaN)."""
+    for col in frame.columns:
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+            values = frame[col].astype(object)
+            frame[col] = values.where(values.notna(), None)
+    return frame
 
 
 def node_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -392,6 +401,3 @@ def node_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
     out.update(json.loads(row["properties"]))
     return out
 
-
-# re-exported for loaders that build records
-_ = (Edge, Fact, Node, Source)

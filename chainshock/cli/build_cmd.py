@@ -1,0 +1,309 @@
+"""`chainshock build`, `info`, `facts` and `paths`."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from chainshock.errors import ChainshockError
+from chainshock.home import home, snapshot_dir
+
+from ._common import emit_json, err, guarded, out
+
+__all__ = ["register"]
+
+
+def _open_snapshot():
+    from chainshock.graph.snapshot import read_snapshot
+
+    return read_snapshot(snapshot_dir())
+
+
+def build(
+    filings: Annotated[
+        Path | None,
+        typer.Option(help="An EDGAR-layout directory (companyfacts/, submissions/, filings/) to read filings from."),
+    ] = None,
+    live: Annotated[bool, typer.Option(help="Fetch filings from SEC EDGAR first (needs --user-agent and --ticker).")] = False,
+    user_agent: Annotated[
+        str | None, typer.Option(help='Your name and email for SEC EDGAR, e.g. "Jane Doe jane@example.com".')
+    ] = None,
+    ticker: Annotated[list[str] | None, typer.Option(help="With --live: a ticker to fetch (repeatable).")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write the snapshot here instead of $CHAINSHOCK_HOME/graph.")
+    ] = None,
+    data: Annotated[Path | None, typer.Option(help="Curated data directory (default: the bundled dataset).")] = None,
+) -> None:
+    """Build the graph snapshot from the curated dataset (and filings).
+
+    With no options it builds from the bundled, cited dataset. Examples:
+
+        chainshock build
+        chainshock build --filings ../shared/filings
+        chainshock build --live --user-agent "Jane Doe jane@example.com" --ticker NVDA --ticker MSFT
+    """
+    _build(filings, live, user_agent, ticker or [], out_dir, data)
+
+
+@guarded
+def _build(
+    filings: Path | None,
+    live: bool,
+    user_agent: str | None,
+    tickers: list[str],
+    out_dir: Path | None,
+    data: Path | None,
+) -> None:
+    from chainshock.data import data_dir
+    from chainshock.graph.build import build as run_build
+
+    started = time.perf_counter()
+    target = out_dir if out_dir is not None else snapshot_dir()
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        if live:
+            if filings is not None:
+                raise ChainshockError("use either --live or --filings, not both")
+            if not tickers:
+                raise ChainshockError("--live needs at least one --ticker, e.g. --ticker NVDA")
+            from chainshock.loaders.edgar.live import fetch
+
+            filings = fetch(tickers, user_agent or "", home() / "edgar-cache", progress=report)
+        result = run_build(target, data or data_dir(), filings=filings, progress=report)
+    elapsed = time.perf_counter() - started
+    snap = __import__("chainshock.graph.snapshot", fromlist=["read_snapshot"]).read_snapshot(target)
+    labels = Counter(snap.nodes["label"])
+    types = Counter(snap.edges["type"])
+    out.print(f"[bold green]built[/] snapshot {result.content_hash} at {target} in {elapsed:.1f}s")
+    out.print(
+        f"  nodes {len(snap.nodes):,}: "
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(labels.items()))
+    )
+    out.print(f"  edges {len(snap.edges):,}: " + ", ".join(f"{k} {v:,}" for k, v in sorted(types.items())))
+    out.print(
+        f"  facts {len(snap.facts):,}, evidence {len(snap.evidence):,}, sources {len(snap.sources):,}"
+    )
+    if result.skipped:
+        out.print(f"  skipped {len(result.skipped)} file(s):")
+        for path, reason in result.skipped:
+            out.print(f"    {path}: {reason}")
+
+
+def info(json_out: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False) -> None:
+    """Counts of nodes by label, edges by type, companies by role, and sources."""
+    _info(json_out)
+
+
+@guarded
+def _info(json_out: bool) -> None:
+    snap = _open_snapshot()
+    companies = snap.nodes[snap.nodes["label"] == "Company"]
+    roles: Counter[str] = Counter(r for rs in companies["roles"] for r in rs)
+    doc = {
+        "nodes": dict(sorted(Counter(snap.nodes["label"]).items())),
+        "edges": dict(sorted(Counter(snap.edges["type"]).items())),
+        "roles": dict(sorted(roles.items())),
+        "sources": len(snap.sources),
+        "facts": len(snap.facts),
+        "evidence": len(snap.evidence),
+        "snapshot": {
+            "path": str(snap.path),
+            "content_hash": snap.content_hash,
+            "built_at": snap.manifest.get("built_at"),
+            "schema_version": snap.manifest.get("schema_version"),
+        },
+    }
+    if json_out:
+        emit_json(doc)
+        return
+    out.print(f"snapshot {doc['snapshot']['content_hash']} built {doc['snapshot']['built_at']}")
+    for title, key in (("nodes", "nodes"), ("edges", "edges"), ("companies by role", "roles")):
+        table = Table(title=title, title_justify="left", show_header=False, box=None, pad_edge=False)
+        for k, v in doc[key].items():
+            table.add_row(f"  {k}", f"{v:>6,}")
+        out.print(table)
+    out.print(f"sources {doc['sources']:,}, facts {doc['facts']:,}, evidence rows {doc['evidence']:,}")
+
+
+def _source_ref(snap: Any, source_id: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
+    rows = snap.sources[snap.sources["id"] == source_id].to_dict("records")
+    src = rows[0] if rows else {}
+    ev = next((e for e in evidence if e["source_id"] == source_id), evidence[0] if evidence else {})
+    ref = {
+        "id": source_id,
+        "title": src.get("title"),
+        "url": src.get("url"),
+        "accession": src.get("accession"),
+        "form": src.get("form"),
+        "locator": ev.get("locator"),
+        "quote": ev.get("quote"),
+        "method": ev.get("method"),
+        "as_of": ev.get("as_of"),
+    }
+    return {k: v for k, v in ref.items() if v not in (None, "")}
+
+
+def facts(
+    company: Annotated[str, typer.Argument(help="An id, ticker, CIK or name: NVDA, 'SK hynix', company:micron, 1045810.")],
+    metric: Annotated[str | None, typer.Option(help="Only this metric (capex, revenue, backlog, ...).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Metrics of a company by fiscal year, each with its source."""
+    _facts(company, metric, json_out)
+
+
+@guarded
+def _facts(company: str, metric: str | None, json_out: bool) -> None:
+    from chainshock.graph.lookup import resolve_node
+    from chainshock.graph.project import evidence_by_subject
+
+    snap = _open_snapshot()
+    node_id = resolve_node(snap, company, labels=["Company"])
+    row = snap.nodes[snap.nodes["id"] == node_id].iloc[0]
+    props = json.loads(row["properties"])
+    frame = snap.facts[snap.facts["company"] == node_id]
+    if metric:
+        frame = frame[frame["metric"] == metric]
+    frame = frame.sort_values(["metric", "period_end", "fiscal_period"], kind="mergesort")
+    evidence = evidence_by_subject(snap)
+    items = []
+    for f in frame.to_dict("records"):
+        item: dict[str, Any] = {
+            "metric": f["metric"],
+            "fiscal_year": None if f["fiscal_year"] is None or f["fiscal_year"] != f["fiscal_year"] else int(f["fiscal_year"]),
+            "fiscal_period": f["fiscal_period"],
+            "period_start": str(f["period_start"]) if f["period_start"] is not None else None,
+            "period_end": str(f["period_end"]),
+            "value": f["value"],
+            "unit": f["unit"],
+            "concept": f["concept"],
+            "source": _source_ref(snap, f["source_id"], evidence.get(f["id"], [])),
+            "other_sources": [
+                _source_ref(snap, e["source_id"], [e])
+                for e in evidence.get(f["id"], [])
+                if e["source_id"] != f["source_id"]
+            ],
+        }
+        if f["estimate"]:
+            item["estimate"] = json.loads(f["estimate"])
+        items.append(item)
+    doc = {
+        "company": {
+            "id": node_id,
+            "name": row["name"],
+            "roles": list(row["roles"]),
+            "ticker": row["ticker"],
+            "cik": row["cik"],
+            **{k: v for k, v in props.items() if k in ("country", "exchange", "aliases", "cost_base_usd", "pass_through")},
+        },
+        "facts": items,
+    }
+    if json_out:
+        emit_json(doc)
+        return
+    out.print(f"[bold]{row['name']}[/] ({node_id}) roles: {', '.join(row['roles'])}")
+    for key in ("cost_base_usd", "pass_through"):
+        if key in props:
+            est = props[key]
+            out.print(f"  {key} (estimate): {_num(est['base'])} [{_num(est['low'])} – {_num(est['high'])}] — {est['basis']}")
+    if not items:
+        out.print("  no facts recorded for this company (try `chainshock build --filings DIR`)")
+        return
+    table = Table(show_lines=False)
+    for col in ("metric", "FY", "period", "end", "value", "source"):
+        table.add_column(col, overflow="fold")
+    for it in items:
+        src = it["source"]
+        label = src.get("accession") or src.get("url") or src.get("id")
+        if src.get("locator"):
+            label = f"{label} ({src['locator']})"
+        if "estimate" in it:
+            label = f"estimate; {label}"
+        table.add_row(
+            it["metric"], str(it["fiscal_year"] or ""), it["fiscal_period"], it["period_end"],
+            _num(it["value"], it["unit"]), label,
+        )
+    out.print(table)
+
+
+def _num(value: float, unit: str = "") -> str:
+    if unit == "USD" or unit == "":
+        a = abs(value)
+        if a >= 1e12:
+            return f"${value / 1e12:,.2f}T" if unit else f"{value / 1e12:,.2f}T"
+        if a >= 1e9:
+            return f"${value / 1e9:,.1f}B" if unit else f"{value / 1e9:,.1f}B"
+        if a >= 1e6:
+            return f"${value / 1e6:,.1f}M" if unit else f"{value / 1e6:,.1f}M"
+        return f"{value:,.3g}"
+    return f"{value:,.4g} {unit}"
+
+
+def paths(
+    source: Annotated[str, typer.Argument(help="Where the path starts (id, ticker, CIK or name).", metavar="FROM")],
+    target: Annotated[str, typer.Argument(help="Where it ends.", metavar="TO")],
+    max_hops: Annotated[int, typer.Option(min=1, max=10, help="Longest path in edges.")] = 4,
+    limit: Annotated[int, typer.Option(min=1, help="Most paths shown, shortest first.")] = 5,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Supply paths from FROM to TO, with a source for every hop.
+
+        chainshock paths "SK hynix" Apple
+        chainshock paths company:micron "device buyers" --max-hops 5 --json
+    """
+    _paths(source, target, max_hops, limit, json_out)
+
+
+@guarded
+def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) -> None:
+    from chainshock.graph.lookup import resolve_node
+    from chainshock.queries.paths import supply_paths
+
+    snap = _open_snapshot()
+    labels = ["Company", "Product"]
+    result = supply_paths(
+        snap, resolve_node(snap, source, labels), resolve_node(snap, target, labels), max_hops, limit
+    )
+    if json_out:
+        emit_json(result)
+        return
+    sources = {r["id"]: r for r in snap.sources.to_dict("records")}
+    for i, path in enumerate(result.paths, 1):
+        out.print(f"[bold]path {i}[/]: " + " → ".join(path.names))
+        for hop in path.edges:
+            arrow = f"{hop.source} -[{hop.type}]-> {hop.target}"
+            out.print(f"  {arrow}", markup=False)
+            for ev in hop.evidence[:2]:
+                src = sources.get(ev["source_id"], {})
+                where = src.get("accession") or src.get("url") or ev["source_id"]
+                quote = (ev["quote"] or "")[:160]
+                out.print(f"      source: {where} ({ev['as_of']}) “{quote}”", markup=False)
+            if not hop.evidence:
+                out.print("      source: none recorded (not shown as fact)", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build)
+    app.command("info")(info)
+    app.command("facts")(facts)
+    app.command("paths")(paths)

@@ -1,0 +1,159 @@
+"""Assemble records from every loader, validate them, and write the snapshot.
+
+The build is all-or-nothing: records are gathered and validated in memory
+first, and :func:`~chainshock.graph.snapshot.write_snapshot` swaps the new
+snapshot in atomically only after every check has passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chainshock.errors import DataError
+
+from .schema import Company, Edge, EdgeType, GraphRecords, Problem, validate_graph
+from .snapshot import records_to_tables, write_snapshot
+
+__all__ = ["BuildResult", "build", "gather", "input_hashes", "merge_records"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote and what it skipped."""
+
+    path: Path
+    counts: dict[str, int]
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    content_hash: str = ""
+
+
+def merge_records(base: GraphRecords, extra: GraphRecords) -> GraphRecords:
+    """Merge ``extra`` into ``base`` without duplicates.
+
+    A node or source already in ``base`` wins; an edge whose id is already
+    present keeps ``base``'s properties and gains ``extra``'s evidence, so a
+    curated relationship confirmed by a filing shows both sources.
+    """
+    merged = GraphRecords(
+        nodes=list(base.nodes),
+        edges=list(base.edges),
+        facts=list(base.facts),
+        sources=list(base.sources),
+        skipped=list(base.skipped) + list(extra.skipped),
+    )
+    node_ids = {n.id for n in merged.nodes}
+    merged.nodes.extend(n for n in extra.nodes if n.id not in node_ids)
+    source_ids = {s.id for s in merged.sources}
+    merged.sources.extend(s for s in extra.sources if s.id not in source_ids)
+    position = {e.id: i for i, e in enumerate(merged.edges)}
+    for edge in extra.edges:
+        if edge.id in position:
+            i = position[edge.id]
+            old = merged.edges[i]
+            seen = {(ev.source_id, ev.locator, ev.quote) for ev in old.evidence}
+            new_ev = tuple(ev for ev in edge.evidence if (ev.source_id, ev.locator, ev.quote) not in seen)
+            props = {**edge.properties, **old.properties}
+            merged.edges[i] = old.model_copy(update={"evidence": old.evidence + new_ev, "properties": props})
+        else:
+            position[edge.id] = len(merged.edges)
+            merged.edges.append(edge)
+    fact_ids = {f.id for f in merged.facts}
+    merged.facts.extend(f for f in extra.facts if f.id not in fact_ids)
+    return merged
+
+
+def _located_in(records: GraphRecords) -> list[Edge]:
+    """LOCATED_IN edges from companies' ``country``, unless the data has them."""
+    explicit = {(e.source, e.target) for e in records.edges if e.type == EdgeType.LOCATED_IN}
+    countries = {n.id for n in records.nodes if n.label == "Country"}
+    out = []
+    for node in records.nodes:
+        if isinstance(node, Company) and node.country in countries and node.evidence:
+            key = (node.id, node.country)
+            if key not in explicit:
+                out.append(
+                    Edge(
+                        id=f"located_in:{node.id}->{node.country}",
+                        type=EdgeType.LOCATED_IN,
+                        source=node.id,
+                        target=str(node.country),
+                        evidence=node.evidence[:1],
+                    )
+                )
+    return out
+
+
+def input_hashes(paths: list[Path], root: Path) -> dict[str, str]:
+    """sha256 of each input file, keyed by its path relative to ``root``."""
+    out = {}
+    for p in sorted(paths):
+        try:
+            rel = str(p.relative_to(root))
+        except ValueError:
+            rel = str(p)
+        out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def gather(
+    data_dir: Path,
+    filings: Path | None = None,
+    progress: Progress | None = None,
+) -> tuple[GraphRecords, dict[str, str]]:
+    """Load curated data and (optionally) filings into one set of records."""
+    from chainshock.loaders.curated import load_curated
+
+    records, where = load_curated(data_dir)
+    if filings is not None:
+        if not Path(filings).is_dir():
+            raise DataError(f"--filings {filings} is not a directory (expected an EDGAR layout: companyfacts/, submissions/, filings/)")
+        from chainshock.loaders.edgar import load_filings
+
+        extra = load_filings(Path(filings), records, progress=progress)
+        records = merge_records(records, extra)
+    records.edges.extend(_located_in(records))
+    return records, where
+
+
+def _problem_summary(problems: list[Problem]) -> str:
+    first = str(problems[0])
+    more = f" (and {len(problems) - 1} more problem(s); fix this one and rebuild)" if len(problems) > 1 else ""
+    return first + more
+
+
+def build(
+    out: Path,
+    data_dir: Path,
+    filings: Path | None = None,
+    progress: Progress | None = None,
+    extra_manifest: dict[str, Any] | None = None,
+) -> BuildResult:
+    """Build and write a snapshot at ``out``; nothing is written on any error."""
+    records, where = gather(data_dir, filings, progress)
+    problems = validate_graph(records, where)
+    if problems:
+        raise DataError(_problem_summary(problems))
+    tables = records_to_tables(records)
+    inputs_list = sorted(p for p in Path(data_dir).rglob("*") if p.suffix in (".yaml", ".yml", ".csv"))
+    inputs = input_hashes(inputs_list, Path(data_dir))
+    if filings is not None:
+        inputs.update(
+            {
+                f"filings/{k}": v
+                for k, v in input_hashes([p for p in Path(filings).rglob("*") if p.is_file()], Path(filings)).items()
+            }
+        )
+    final = write_snapshot(tables, out, inputs=inputs, extra=extra_manifest)
+    counts = {name: len(frame) for name, frame in tables.items()}
+    return BuildResult(
+        path=final,
+        counts=counts,
+        skipped=sorted(records.skipped),
+        content_hash=final.name,
+    )

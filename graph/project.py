@@ -1,0 +1,81 @@
+"""Projections of a snapshot: a networkx MultiDiGraph and the supply-flow graph.
+
+The sparse cost-share matrix used by propagation is built in
+:mod:`chainshock.queries.matrices`; this module keeps the graph views.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import networkx as nx
+
+from .snapshot import Snapshot
+
+__all__ = ["FLOW_TYPES", "evidence_by_subject", "supply_flow_graph", "to_networkx"]
+
+# Edge types that carry goods and money from supplier to buyer. USES is
+# stored buyer -> product, so the flow runs against it.
+FLOW_TYPES = {"SUPPLIES": False, "PRODUCES": False, "USES": True}
+
+
+def evidence_by_subject(snapshot: Snapshot) -> dict[str, list[dict[str, Any]]]:
+    """Evidence rows grouped by subject id, each joined to its source."""
+    sources = {row["id"]: row for row in snapshot.sources.to_dict("records")}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in snapshot.evidence.to_dict("records"):
+        src = sources.get(row["source_id"], {})
+        item = {
+            "source_id": row["source_id"],
+            "locator": row["locator"],
+            "quote": row["quote"],
+            "method": row["method"],
+            "confidence": float(row["confidence"]),
+            "as_of": str(row["as_of"]) if row["as_of"] is not None else None,
+            "title": src.get("title"),
+            "url": src.get("url"),
+            "accession": src.get("accession"),
+        }
+        out.setdefault(row["subject_id"], []).append(item)
+    return out
+
+
+def to_networkx(snapshot: Snapshot, with_evidence: bool = False) -> nx.MultiDiGraph:
+    """The whole snapshot as a MultiDiGraph (edge key = edge id).
+
+    Node attributes: label, name, roles and the node's properties. Edge
+    attributes: type and the edge's properties (and ``evidence`` when asked).
+    """
+    g = nx.MultiDiGraph()
+    for row in snapshot.nodes.itertuples(index=False):
+        g.add_node(row.id, label=row.label, name=row.name, roles=list(row.roles), **json.loads(row.properties))
+    evidence = evidence_by_subject(snapshot) if with_evidence else {}
+    for row in snapshot.edges.itertuples(index=False):
+        attrs: dict[str, Any] = {"type": row.type, **json.loads(row.properties)}
+        if with_evidence:
+            attrs["evidence"] = evidence.get(row.id, [])
+        g.add_edge(row.source, row.target, key=row.id, **attrs)
+    return g
+
+
+def supply_flow_graph(snapshot: Snapshot) -> nx.DiGraph:
+    """Supplier -> buyer graph over companies and products.
+
+    Each arc keeps the ids of the stored edges it stands for (``edges``) and
+    whether each was traversed against its stored direction (USES).
+    """
+    g = nx.DiGraph()
+    for row in snapshot.nodes.itertuples(index=False):
+        if row.label in ("Company", "Product"):
+            g.add_node(row.id, label=row.label, name=row.name, roles=list(row.roles))
+    for row in snapshot.edges.itertuples(index=False):
+        if row.type not in FLOW_TYPES:
+            continue
+        reverse = FLOW_TYPES[row.type]
+        u, v = (row.target, row.source) if reverse else (row.source, row.target)
+        if g.has_edge(u, v):
+            g[u][v]["edges"].append((row.id, reverse))
+        else:
+            g.add_edge(u, v, edges=[(row.id, reverse)])
+    return g
