@@ -112,9 +112,10 @@ def resolve_node(nodes: Any, text: str, labels: Iterable[str] | None = None) -> 
     contains = [i for i, n in names.items() if query and (query in n.lower() or query in i)]
     if len(contains) == 1:
         return contains[0]
-    candidates = list(names.values()) + list(names)
-    close = difflib.get_close_matches(text, candidates, n=3, cutoff=0.5)
+    lowered = {n.lower(): n for n in names.values()}
+    lowered.update({i.split(":", 1)[-1]: names[i] for i in names})
+    close = [lowered[c] for c in difflib.get_close_matches(query, list(lowered), n=3, cutoff=0.6)]
     close += [names[i] for i in contains[:3] if names[i] not in close]
     hint = f"; did you mean {', '.join(repr(c) for c in dict.fromkeys(close))}?" if close else \
-        "; `chainshock cypher --name companies` lists them"
+        "; `chainshock info` counts what the graph holds, `chainshock cypher --list` shows queries to list it"
     raise NotFoundError(f"no {kind} matches '{text}'{hint}")

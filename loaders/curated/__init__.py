@@ -90,7 +90,11 @@ class _File:
 
     def fail(self, row: Any, loc: tuple[Any, ...], message: str) -> DataError:
         field = ".".join(str(p) for p in loc) if loc else None
-        label = row.get("id") or row.get("name") if isinstance(row, dict) else None
+        label = None
+        if isinstance(row, dict):
+            label = row.get("id") or row.get("name")
+            if not label and row.get("source") and row.get("target"):
+                label = f"{row.get('type', 'edge')} {row['source']} -> {row['target']}"
         parts = [self.where(row, loc)]
         if label:
             parts.append(str(label))

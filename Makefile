@@ -1,0 +1,57 @@
+# chainshock — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    := out
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test test-fast bench eval lint typecheck clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(STAMP)
+
+## demo: build the graph from the bundled data, run the memory-squeeze scenario, write the report and the view
+demo: install
+	$(BIN)/chainshock build
+	$(BIN)/chainshock info
+	$(BIN)/chainshock paths "SK hynix" "Device buyers" --limit 2
+	$(BIN)/chainshock shock scenarios/memory-squeeze.yaml --top 3
+	@mkdir -p $(OUT)
+	$(BIN)/chainshock report scenarios/memory-squeeze.yaml --out $(OUT)/memory-squeeze-report.html
+	$(BIN)/chainshock report scenarios/memory-squeeze.yaml --out $(OUT)/memory-squeeze-report.md
+	$(BIN)/chainshock view --scenario scenarios/memory-squeeze.yaml --out $(OUT)/graph.html
+	@echo
+	@echo "Report:     $(abspath $(OUT)/memory-squeeze-report.html)"
+	@echo "Markdown:   $(abspath $(OUT)/memory-squeeze-report.md)"
+	@echo "Graph view: $(abspath $(OUT)/graph.html)"
+
+## test: install what the tests need (dev deps, Chromium) and run them all; Neo4j is started by the test session
+test: install
+	bash scripts/ensure-chromium.sh
+	bash scripts/run-pytest.sh -m "not slow"
+
+## bench: speed measured as ratios against baselines run in the same process; writes build/bench.json
+bench: install
+	bash scripts/ensure-chromium.sh
+	bash scripts/bench.sh
+
+## eval: extraction precision/recall and fact exactness on the labelled filings
+eval: install
+	$(BIN)/python -m chainshock.loaders.edgar.evaluate
+
+lint: install
+	$(BIN)/ruff check .
+	bash scripts/typecheck.sh
+
+typecheck: install
+	bash scripts/typecheck.sh
+
+clean:
+	rm -rf build dist $(OUT) .chainshock .pytest_cache .mypy_cache .ruff_cache
