@@ -129,6 +129,10 @@ class PathEdge(_Model):
     source: str
     target: str
     weight: float = Field(description="the coefficient this step multiplies by (pass-through x share)")
+    via: list[str] = Field(
+        default_factory=list,
+        description="suppliers the buyer sources this product from (SUPPLIES sourcing edges)",
+    )
 
 
 class ShockPath(_Model):

@@ -73,7 +73,7 @@ def test_buyer_cost_shares_above_one():
 
 
 def test_contract_ending_before_it_starts_is_refused():
-    with pytest.raises(ValidationError, match="ends .* before it starts"):
+    with pytest.raises(ValidationError, match=r"ends .* before it starts"):
         Contract(id="contract:x", name="x", kind="lta", start=dt.date(2026, 1, 1), end=dt.date(2025, 1, 1))
 
 

@@ -46,7 +46,7 @@ def test_bare_number_estimate_is_refused(mini_data):
 
 def test_missing_evidence(mini_data):
     text = (mini_data / "products.yaml").read_text()
-    (mini_data / "products.yaml").write_text("\n".join(l for l in text.splitlines() if "evidence" not in l) + "\n")
+    (mini_data / "products.yaml").write_text("\n".join(line for line in text.splitlines() if "evidence" not in line) + "\n")
     msg = error_of(mini_data)
     assert "products.yaml:1" in msg and "product:hbm" in msg and "evidence" in msg
 
