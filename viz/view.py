@@ -1,0 +1,500 @@
+"""What the graph view shows: nodes, edges, tooltips, legend, layout.
+
+:func:`build_view` is pure: a snapshot (and optionally a shock result) in,
+a :class:`GraphView` out. It picks the nodes (``focus``/``hops``,
+``roles``), places them by tier (:mod:`chainshock.viz.layout`), colours them
+by role, sizes them by impact, sets edge widths by cost share, and gathers
+for every node its key facts (capex by year, market shares, contract terms)
+and for every edge its evidence quotes with a link to the source. Turning
+that into HTML is :mod:`chainshock.viz.view_html`.
+
+The tooltip data are plain strings and numbers: the page builds the tooltip
+as DOM nodes with ``textContent``, so a name or quote is never parsed as
+HTML, and links come only from :func:`chainshock.viz.links.source_url`.
+
+Examples
+--------
+>>> from chainshock.graph.snapshot import records_to_tables, Snapshot
+>>> from chainshock.viz.synthetic import synthetic_records
+>>> t = records_to_tables(synthetic_records(40))
+>>> snap = Snapshot(path=None, manifest={}, **t)
+>>> view = build_view(snap)
+>>> len(view.nodes), len(view.edges) == len(snap.edges)
+(40, True)
+>>> sorted(view.nodes[0])[:4]
+['color', 'group', 'id', 'info']
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chainshock.errors import NotFoundError
+from chainshock.graph.schema import TIERS, Role, tier_of
+
+from .layout import tier_layout
+from .links import source_url
+
+if TYPE_CHECKING:
+    from chainshock.graph.snapshot import Snapshot
+    from chainshock.queries.result import ShockResult
+
+__all__ = [
+    "GROUP_COLORS",
+    "GROUP_NAMES",
+    "GraphView",
+    "build_view",
+    "select_nodes",
+    "node_group",
+]
+
+# Colour by role (companies) or label (everything else). Chosen for
+# contrast on white and to keep neighbouring tiers apart.
+GROUP_COLORS: dict[str, str] = {
+    "memory_producer": "#d62728",
+    "foundry": "#ff7f0e",
+    "packaging": "#e6a817",
+    "chip_designer": "#2ca02c",
+    "server_maker": "#17becf",
+    "hyperscaler": "#1f77b4",
+    "neocloud": "#6baed6",
+    "industrial": "#8c564b",
+    "utility": "#bcbd22",
+    "software": "#9467bd",
+    "ai_lab": "#c5b0d5",
+    "device_maker": "#e377c2",
+    "consumer_segment": "#7f7f7f",
+    "product": "#a6a6a6",
+    "contract": "#ff9896",
+    "index": "#393b79",
+    "country": "#c7c7c7",
+    "other": "#bdbdbd",
+}
+GROUP_NAMES: dict[str, str] = {
+    "memory_producer": "Memory producers",
+    "foundry": "Foundries",
+    "packaging": "Packaging",
+    "chip_designer": "Chip designers",
+    "server_maker": "Server makers",
+    "hyperscaler": "Hyperscalers",
+    "neocloud": "Neoclouds",
+    "industrial": "Industrials",
+    "utility": "Utilities",
+    "software": "Software",
+    "ai_lab": "AI labs",
+    "device_maker": "Device makers",
+    "consumer_segment": "Consumer segments",
+    "product": "Products",
+    "contract": "Contracts and PPAs",
+    "index": "Indexes",
+    "country": "Countries",
+    "other": "Other",
+}
+_SHAPES = {
+    "Company": "dot",
+    "Product": "square",
+    "Contract": "diamond",
+    "Index": "triangle",
+    "Country": "hexagon",
+}
+_GROUP_SHAPES = {"product": "square", "contract": "diamond", "index": "triangle", "country": "hexagon"}
+_EDGE_STYLE: dict[str, dict[str, Any]] = {
+    "SUPPLIES": {"color": "#4a6fa5"},
+    "USES": {"color": "#7a9cc6"},
+    "PRODUCES": {"color": "#9e9e9e"},
+    "PARTY_TO": {"color": "#e6550d", "dashes": True},
+    "COVERS": {"color": "#e6550d", "dashes": True},
+    "CONSTITUENT_OF": {"color": "#393b79", "dashes": [2, 6]},
+    "INVESTS_IN": {"color": "#31a354"},
+    "LOCATED_IN": {"color": "#d9d9d9"},
+}
+_FACT_METRICS = (
+    "capex",
+    "revenue",
+    "cost_of_revenue",
+    "remaining_performance_obligations",
+    "purchase_obligations",
+)
+_MAX_EVIDENCE = 5  # quotes per edge in the tooltip; the rest are counted
+
+
+@dataclass
+class GraphView:
+    """Everything the page needs, as JSON-ready Python data."""
+
+    title: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    legend: list[dict[str, Any]]
+    headers: list[dict[str, Any]]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def group_styles(self) -> list[tuple[str, str, str]]:
+        """(group, colour, shape) for every group in the legend."""
+        return [(g["group"], g["color"], g["shape"]) for g in self.legend]
+
+
+def node_group(label: str, roles: Sequence[str]) -> str:
+    """The legend group of a node: its most upstream role, or its label.
+
+    >>> node_group("Company", ["device_maker", "memory_producer"])
+    'memory_producer'
+    >>> node_group("Contract", [])
+    'contract'
+    """
+    if label == "Company":
+        known = [r for r in roles if r in Role.__members__]
+        if known:
+            order = list(Role.__members__)
+            tiers = {r: TIERS.index(tier_of("Company", [r])) for r in known}
+            return min(known, key=lambda r: (tiers[r], order.index(r)))
+        return "other"
+    return label.lower() if label.lower() in GROUP_COLORS else "other"
+
+
+def _undirected(edges: Any) -> dict[str, set[str]]:
+    adj: dict[str, set[str]] = defaultdict(set)
+    for s, t in zip(edges["source"], edges["target"], strict=True):
+        adj[s].add(t)
+        adj[t].add(s)
+    return adj
+
+
+def select_nodes(
+    snapshot: Snapshot,
+    focus: str | None = None,
+    hops: int = 2,
+    roles: Iterable[str] = (),
+) -> list[str]:
+    """The ids to show, in the snapshot's order.
+
+    ``focus`` keeps nodes within ``hops`` steps of it (edges taken both
+    ways). ``roles`` keeps companies holding one of the roles, plus the
+    products, contracts and indexes linked to a kept company.
+    """
+    nodes = snapshot.nodes
+    ids = list(nodes["id"])
+    keep = set(ids)
+    if focus is not None:
+        if focus not in keep:
+            raise NotFoundError(f"{focus!r} is not a node in the snapshot")
+        if hops < 0:
+            raise NotFoundError("--hops must be 0 or more")
+        adj = _undirected(snapshot.edges)
+        seen = {focus}
+        frontier: deque[tuple[str, int]] = deque([(focus, 0)])
+        while frontier:
+            node, depth = frontier.popleft()
+            if depth == hops:
+                continue
+            for nxt in adj.get(node, ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append((nxt, depth + 1))
+        keep &= seen
+    wanted = set(roles)
+    if wanted:
+        unknown = wanted - set(Role.__members__)
+        if unknown:
+            raise NotFoundError(
+                f"unknown role {sorted(unknown)[0]!r}; choose from {', '.join(Role.__members__)}"
+            )
+        companies = {
+            row.id
+            for row in nodes.itertuples(index=False)
+            if row.label == "Company" and wanted & set(row.roles) and row.id in keep
+        }
+        adj = _undirected(snapshot.edges)
+        linked = {n for c in companies for n in adj.get(c, ())}
+        label = dict(zip(nodes["id"], nodes["label"], strict=True))
+        keep = companies | {n for n in linked & keep if label[n] != "Company"}
+        if focus is not None and focus in set(ids):
+            keep.add(focus)
+    return [i for i in ids if i in keep]
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """Rows as dicts with pandas' NaN/NaT turned into None (JSON has no NaN)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")  # type: ignore[no-any-return]
+
+
+def _estimate(value: Any) -> dict[str, Any] | None:
+    """An Estimate dict (or a bare number) as {low, base, high, basis, estimate}."""
+    if isinstance(value, Mapping) and "base" in value:
+        return {
+            "low": value.get("low"),
+            "base": value.get("base"),
+            "high": value.get("high"),
+            "basis": value.get("basis", ""),
+            "estimate": bool(value.get("estimate", True)),
+        }
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"low": value, "base": value, "high": value, "basis": "", "estimate": False}
+    return None
+
+
+def _text(value: Any, limit: int = 600) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _tier(label: str, roles: Sequence[str], props: Mapping[str, Any]) -> str:
+    if label == "Index":
+        return "indexes"
+    if label in ("Company", "Product"):
+        return tier_of(label, roles, props.get("category"))
+    return "other"
+
+
+def build_view(
+    snapshot: Snapshot,
+    *,
+    focus: str | None = None,
+    hops: int = 2,
+    roles: Iterable[str] = (),
+    result: ShockResult | None = None,
+    title: str = "chainshock: AI supply chain",
+) -> GraphView:
+    """The view of ``snapshot`` (see the module docstring).
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+    focus, hops : optional
+        Show only nodes within ``hops`` steps of the node id ``focus``.
+    roles : iterable of str
+        Show only companies with one of these roles (and what links them).
+    result : ShockResult, optional
+        Size nodes by the scenario's price change and show each impact.
+    title : str
+        The page title (escaped when rendered).
+    """
+    keep = select_nodes(snapshot, focus, hops, roles)
+    kept = set(keep)
+    rows = {row["id"]: row for row in _records(snapshot.nodes) if row["id"] in kept}
+    props = {nid: json.loads(row["properties"] or "{}") for nid, row in rows.items()}
+    names = {nid: str(row["name"]) for nid, row in rows.items()}
+
+    sources: dict[str, dict[str, Any]] = {}
+    for src in _records(snapshot.sources):
+        sources[src["id"]] = {
+            "id": src["id"],
+            "title": _text(src.get("title") or src["id"], 200),
+            "url": source_url(src),
+            "accession": src.get("accession"),
+        }
+
+    def cite(source_id: str) -> dict[str, Any]:
+        return sources.get(source_id) or {"id": source_id, "title": source_id, "url": None}
+
+    edges = snapshot.edges[snapshot.edges["source"].isin(kept) & snapshot.edges["target"].isin(kept)]
+    edge_ids = set(edges["id"])
+    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    ev = snapshot.evidence
+    ev = ev[ev["subject_id"].isin(edge_ids | kept)]
+    for row in ev.itertuples(index=False):
+        evidence[row.subject_id].append(
+            {
+                "quote": _text(row.quote),
+                "locator": _text(row.locator, 200),
+                "method": row.method,
+                "as_of": str(row.as_of) if row.as_of is not None else None,
+                "source": cite(row.source_id),
+            }
+        )
+
+    facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    fx = snapshot.facts
+    fx = fx[fx["company"].isin(kept) & fx["metric"].isin(_FACT_METRICS)]
+    if "fiscal_period" in fx.columns:
+        fx = fx[fx["fiscal_period"].isin(["FY", "instant"])]
+    fx = fx.sort_values(["company", "metric", "period_end"], kind="mergesort")
+    for row in fx.itertuples(index=False):
+        facts[row.company].append(
+            {
+                "metric": row.metric,
+                "fiscal_year": None if row.fiscal_year is None or row.fiscal_year != row.fiscal_year else int(row.fiscal_year),
+                "period_end": str(row.period_end),
+                "value": float(row.value),
+                "unit": row.unit,
+                "estimate": isinstance(getattr(row, "estimate", None), str),
+                "source": cite(row.source_id),
+            }
+        )
+    # Keep the latest five years of each metric: the tooltip is a glance.
+    for company, items in facts.items():
+        by_metric: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for item in items:
+            by_metric[item["metric"]].append(item)
+        facts[company] = [i for m in _FACT_METRICS for i in by_metric.get(m, [])[-5:]]
+
+    shares: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    parties: dict[str, list[str]] = defaultdict(list)
+    covers: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    edge_props = [json.loads(p or "{}") for p in edges["properties"]]
+    for row, p in zip(edges.itertuples(index=False), edge_props, strict=True):
+        if row.type == "PRODUCES" and "market_share" in p:
+            est = _estimate(p["market_share"])
+            shares[row.source].append({"of": names[row.target], **(est or {})})
+            shares[row.target].append({"of": names[row.source], **(est or {})})
+        elif row.type == "PARTY_TO":
+            parties[row.target].append(f"{names[row.source]} ({p.get('role', 'party')})")
+        elif row.type == "COVERS":
+            covers[row.source].append(
+                {"product": names[row.target], "price_terms": p.get("price_terms"), "fixed_share": _estimate(p.get("fixed_share"))}
+            )
+
+    impacts: dict[str, dict[str, Any]] = {}
+    if result is not None:
+        for imp in result.impacts:
+            if imp.node in kept:
+                impacts[imp.node] = {
+                    "price_change": imp.price_change,
+                    "p5": imp.p5,
+                    "p95": imp.p95,
+                    "margin_hit_usd": imp.margin_hit_usd,
+                    "shielded": imp.shielded,
+                }
+    biggest = max((abs(i["price_change"]) for i in impacts.values()), default=0.0)
+
+    # Contracts sit in their buyer's column; products and companies in their tier.
+    tiers: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    for nid in keep:
+        row = rows[nid]
+        roles_ = list(row["roles"]) if row["roles"] is not None else []
+        tiers[nid] = _tier(row["label"], roles_, props[nid])
+        groups[nid] = node_group(row["label"], roles_)
+    for row, p in zip(edges.itertuples(index=False), edge_props, strict=True):
+        if row.type == "PARTY_TO" and rows[row.target]["label"] == "Contract":
+            if p.get("role") in ("buyer", "offtaker") or tiers[row.target] == "other":
+                tiers[row.target] = tiers[row.source]
+    lane = {"Company": 0, "Product": 1, "Contract": 2}
+
+    def order(nid: str) -> tuple[float, str]:
+        weight = -abs(impacts[nid]["price_change"]) if nid in impacts else 0.0
+        return (weight, names[nid].lower())
+
+    ordered = sorted(keep, key=order)
+    positions, headers = tier_layout(
+        (nid, tiers[nid], lane.get(rows[nid]["label"], 3)) for nid in ordered
+    )
+
+    view_nodes: list[dict[str, Any]] = []
+    for nid in keep:
+        row = rows[nid]
+        p = props[nid]
+        group = groups[nid]
+        size = 12.0
+        if impacts:
+            change = abs(impacts[nid]["price_change"]) if nid in impacts else 0.0
+            size = 7.0 + 33.0 * math.sqrt(change / biggest) if biggest > 0 else 12.0
+        info: dict[str, Any] = {
+            "id": nid,
+            "name": _text(row["name"], 200),
+            "label": row["label"],
+            "group": GROUP_NAMES.get(group, group),
+            "tier": tiers[nid],
+            "roles": [str(r) for r in (row["roles"] if row["roles"] is not None else [])],
+            "ticker": row.get("ticker"),
+            "facts": facts.get(nid, []),
+            "market_share": shares.get(nid, [])[:8],
+            "evidence": evidence.get(nid, [])[:_MAX_EVIDENCE],
+        }
+        if row["label"] == "Contract":
+            info["contract"] = {
+                "kind": p.get("kind"),
+                "start": p.get("start"),
+                "end": p.get("end"),
+                "value_usd": _estimate(p.get("value_usd")),
+                "capacity_mw": p.get("capacity_mw"),
+                "parties": parties.get(nid, []),
+                "covers": covers.get(nid, []),
+                "description": _text(p.get("description"), 400) if p.get("description") else None,
+            }
+        if nid in impacts:
+            info["impact"] = impacts[nid]
+        x, y = positions[nid]
+        view_nodes.append(
+            {
+                "id": nid,
+                "label": _text(row["name"], 40),
+                "shape": _SHAPES.get(row["label"], "dot"),
+                "color": GROUP_COLORS.get(group, GROUP_COLORS["other"]),
+                "size": round(size, 2),
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "group": group,
+                "info": info,
+            }
+        )
+        if nid in impacts and (impacts[nid].get("margin_hit_usd") or 0) > 0:
+            view_nodes[-1]["borderWidth"] = 3
+            view_nodes[-1]["color"] = {
+                "background": view_nodes[-1]["color"],
+                "border": "#b30000",
+            }
+
+    view_edges: list[dict[str, Any]] = []
+    for row, p in zip(edges.itertuples(index=False), edge_props, strict=True):
+        share = _estimate(p.get("cost_share")) or _estimate(p.get("capex_share"))
+        width = 1.0
+        if share and share["base"] is not None:
+            width = 1.0 + 14.0 * float(share["base"])
+        elif row.type == "CONSTITUENT_OF" and _estimate(p.get("weight")):
+            width = 1.0 + 20.0 * float(_estimate(p["weight"])["base"])  # type: ignore[index]
+        details = {
+            k: _estimate(v) if isinstance(v, Mapping) else v
+            for k, v in sorted(p.items())
+            if k != "product"
+        }
+        all_ev = evidence.get(row.id, [])
+        view_edges.append(
+            {
+                "id": row.id,
+                "from": row.source,
+                "to": row.target,
+                "width": round(min(width, 12.0), 2),
+                **_EDGE_STYLE.get(row.type, {}),
+                "info": {
+                    "id": row.id,
+                    "type": row.type,
+                    "from": names[row.source],
+                    "to": names[row.target],
+                    "product": names.get(p["product"], p["product"]) if p.get("product") else None,
+                    "properties": details,
+                    "evidence": all_ev[:_MAX_EVIDENCE],
+                    "more_evidence": max(0, len(all_ev) - _MAX_EVIDENCE),
+                },
+            }
+        )
+
+    present = defaultdict(int)
+    for n in view_nodes:
+        present[n["group"]] += 1
+    legend = [
+        {
+            "group": g,
+            "name": GROUP_NAMES[g],
+            "color": GROUP_COLORS[g],
+            "shape": _GROUP_SHAPES.get(g, "dot"),
+            "count": present[g],
+        }
+        for g in GROUP_COLORS
+        if present.get(g)
+    ]
+    meta = {
+        "snapshot": snapshot.content_hash if snapshot.manifest else "",
+        "focus": names.get(focus) if focus else None,
+        "hops": hops if focus else None,
+        "roles": sorted(set(roles)),
+        "scenario": result.scenario.name if result is not None else None,
+        "sized_by": "price change at the end of the horizon" if result is not None else None,
+    }
+    return GraphView(title=title, nodes=view_nodes, edges=view_edges, legend=legend, headers=headers, meta=meta)

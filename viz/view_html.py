@@ -1,0 +1,209 @@
+"""The graph view as one self-contained HTML file (pyvis + vis-network inline).
+
+pyvis assembles the network (nodes, edges, options); the page is rendered
+from chainshock's own template, because pyvis's template pulls Bootstrap
+from a CDN even with ``cdn_resources="in_line"``. vis-network's JS and CSS
+are read from the pyvis package and inlined, so the file opens offline.
+
+Safety: the graph data travel as JSON in a ``<script type="application/json">``
+block with ``<``, ``>`` and ``&`` escaped, so no string can close the block;
+the page builds tooltips and the details panel from that data with
+``textContent`` and only ``http(s)`` links. The page title is escaped by
+Jinja's autoescape.
+
+Examples
+--------
+>>> from chainshock.graph.snapshot import records_to_tables, Snapshot
+>>> from chainshock.viz.synthetic import synthetic_records
+>>> from chainshock.viz.view import build_view
+>>> snap = Snapshot(path=None, manifest={}, **records_to_tables(synthetic_records(30)))
+>>> html = render_view(build_view(snap))
+>>> "<script src=" in html or "<link " in html
+False
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pyvis
+from markupsafe import Markup
+from pyvis.network import Network
+
+from .view import GraphView
+
+__all__ = ["PHYSICS_MAX_NODES", "render_view", "write_view", "json_for_html", "vis_assets"]
+
+# Above this many nodes the precomputed layout is drawn as is (physics off):
+# a simulation over thousands of nodes freezes the page for seconds. Below
+# it, physics may be asked for (``physics=True``), with each node's x fixed
+# so tiers stay in their columns.
+PHYSICS_MAX_NODES = 300
+_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def json_for_html(value: Any) -> str:
+    """JSON that is safe inside an HTML ``<script>`` block.
+
+    >>> json_for_html({"q": "</script><img src=x onerror=alert(1)>"})
+    '{"q": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+@cache
+def vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS as shipped inside the pyvis package."""
+    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    # A literal "</script" inside the library would end the inline block early.
+    if re.search(r"</script", js, re.IGNORECASE) or re.search(r"</style", css, re.IGNORECASE):
+        raise RuntimeError("vis-network asset contains a closing tag; cannot inline it")
+    return js, css
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template("view.html.j2")
+
+
+def _network(view: GraphView, physics: bool = False) -> Network:
+    """The pyvis network: nodes at their precomputed positions, options set."""
+    physics = physics and len(view.nodes) <= PHYSICS_MAX_NODES
+    large = len(view.nodes) > 1000 or len(view.edges) > 3000
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
+    for node in view.nodes:
+        opts = {k: v for k, v in node.items() if k not in ("id", "label", "shape", "color")}
+        if physics:
+            # Keep each tier in its column; let nodes only spread vertically.
+            opts["fixed"] = {"x": True, "y": False}
+        net.add_node(node["id"], label=node["label"], shape=node["shape"], **opts)
+        if isinstance(node["color"], dict):
+            # pyvis drops ``color`` for grouped nodes; a margin hit's red
+            # border must override the group's colour.
+            net.node_map[node["id"]]["color"] = node["color"]
+    for edge in view.edges:
+        opts = {k: v for k, v in edge.items() if k not in ("from", "to")}
+        net.add_edge(edge["from"], edge["to"], **opts)
+    net.set_options(
+        json.dumps(
+            {
+                "autoResize": True,
+                "groups": {
+                    group: {"color": {"background": color, "border": "#00000055"}, "shape": shape}
+                    for group, color, shape in view.group_styles
+                },
+                "layout": {"improvedLayout": False, "randomSeed": 7},
+                "physics": {
+                    "enabled": physics,
+                    "solver": "barnesHut",
+                    "barnesHut": {
+                        "gravitationalConstant": -1800,
+                        "centralGravity": 0.0,
+                        "springLength": 140,
+                        "springConstant": 0.004,
+                        "avoidOverlap": 0.6,
+                    },
+                    "stabilization": {"enabled": True, "iterations": 250, "fit": True},
+                },
+                "interaction": {
+                    "hover": True,
+                    "tooltipDelay": 150,
+                    "hideEdgesOnDrag": large,
+                    "hideEdgesOnZoom": large,
+                    "navigationButtons": False,
+                    "keyboard": {"enabled": True, "bindToWindow": False},
+                    "multiselect": False,
+                },
+                "nodes": {
+                    "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+                    "borderWidth": 1,
+                    "scaling": {"label": {"enabled": False, "drawThreshold": 7}},
+                },
+                "edges": {
+                    "smooth": False if large else {"enabled": True, "type": "curvedCW", "roundness": 0.12},
+                    "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
+                    "selectionWidth": 2,
+                    "hoverWidth": 1.5,
+                },
+            }
+        )
+    )
+    return net
+
+
+def render_view(view: GraphView, physics: bool = False) -> str:
+    """The page as a string (see the module docstring).
+
+    ``physics=True`` lets small graphs (up to :data:`PHYSICS_MAX_NODES`)
+    spread vertically before settling; larger ones ignore it.
+    """
+    net = _network(view, physics)
+    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    js, css = vis_assets()
+    data = {
+        "nodes": nodes,
+        "edges": edges,
+        "options": json.loads(options),
+        "legend": view.legend,
+        "headers": view.headers,
+        "meta": view.meta,
+        "edgeTypes": [
+            {"type": t, "color": style.get("color", "#888"), "dashes": bool(style.get("dashes"))}
+            for t, style in _edge_types(edges).items()
+        ],
+    }
+    return _template().render(
+        title=view.title,
+        meta=view.meta,
+        n_nodes=len(nodes),
+        n_edges=len(edges),
+        vis_js=Markup(js),
+        vis_css=Markup(css),
+        data_json=Markup(json_for_html(data)),
+    )
+
+
+def _edge_types(edges: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for e in edges:
+        t = e["info"]["type"]
+        if t not in out:
+            out[t] = {"color": e.get("color"), "dashes": e.get("dashes")}
+    return dict(sorted(out.items()))
+
+
+def write_view(view: GraphView, path: str | os.PathLike[str], physics: bool = False) -> Path:
+    """Render ``view`` and write it to ``path`` atomically (never half-written)."""
+    target = Path(path)
+    html = render_view(view, physics)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(html)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target.resolve()
