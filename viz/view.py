@@ -34,8 +34,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chainshock.errors import NotFoundError
 from chainshock.graph.schema import TIERS, Role, tier_of
+
+from chainshock.errors import NotFoundError
 
 from .layout import tier_layout
 from .links import source_url
@@ -49,8 +50,8 @@ __all__ = [
     "GROUP_NAMES",
     "GraphView",
     "build_view",
-    "select_nodes",
     "node_group",
+    "select_nodes",
 ]
 
 # Colour by role (companies) or label (everything else). Chosen for
@@ -372,9 +373,12 @@ def build_view(
         tiers[nid] = _tier(row["label"], roles_, props[nid])
         groups[nid] = node_group(row["label"], roles_)
     for row, p in zip(edges.itertuples(index=False), edge_props, strict=True):
-        if row.type == "PARTY_TO" and rows[row.target]["label"] == "Contract":
-            if p.get("role") in ("buyer", "offtaker") or tiers[row.target] == "other":
-                tiers[row.target] = tiers[row.source]
+        if (
+            row.type == "PARTY_TO"
+            and rows[row.target]["label"] == "Contract"
+            and (p.get("role") in ("buyer", "offtaker") or tiers[row.target] == "other")
+        ):
+            tiers[row.target] = tiers[row.source]
     lane = {"Company": 0, "Product": 1, "Contract": 2}
 
     def order(nid: str) -> tuple[float, str]:

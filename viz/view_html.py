@@ -39,7 +39,7 @@ from pyvis.network import Network
 
 from .view import GraphView
 
-__all__ = ["PHYSICS_MAX_NODES", "render_view", "write_view", "json_for_html", "vis_assets"]
+__all__ = ["PHYSICS_MAX_NODES", "json_for_html", "render_view", "vis_assets", "write_view"]
 
 # Above this many nodes the precomputed layout is drawn as is (physics off):
 # a simulation over thousands of nodes freezes the page for seconds. Below
