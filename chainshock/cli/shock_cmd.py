@@ -1,0 +1,215 @@
+"""`chainshock shock`: run a scenario (or one shock) through the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from chainshock.errors import ScenarioError
+from chainshock.home import snapshot_dir
+
+from ._common import emit_json, guarded, out
+
+__all__ = ["register"]
+
+
+def shock(
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(help="A scenario YAML file (see docs/scenarios.md).", metavar="SCENARIO.yaml"),
+    ] = None,
+    node: Annotated[
+        str | None, typer.Option(help="Shock one node instead: an id, ticker or name (with --pct).")
+    ] = None,
+    pct: Annotated[float | None, typer.Option(help="With --node: the price change in percent (30 = +30%).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON document (ShockResult).")] = False,
+    top: Annotated[int | None, typer.Option("--top", min=0, max=100, help="Paths shown per affected node.")] = None,
+    draws: Annotated[
+        int | None, typer.Option(min=0, max=100_000, help="Monte Carlo draws (0: base values only).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed for the draws.")] = None,
+    start: Annotated[str | None, typer.Option(help="First quarter, e.g. 2026Q1 (default: the scenario's, else now).")] = None,
+    horizon: Annotated[int | None, typer.Option(min=1, max=40, help="Quarters in the path.")] = None,
+) -> None:
+    """Trace a price or capex shock to companies, end customers and indexes.
+
+        chainshock shock scenarios/memory-squeeze.yaml
+        chainshock shock --node "product:hbm" --pct 30 --draws 0
+        chainshock shock scenarios/capex-doubling.yaml --json --draws 2000 --seed 7
+    """
+    _shock(scenario, node, pct, json_out, top, draws, seed, start, horizon)
+
+
+@guarded
+def _shock(
+    file: Path | None,
+    node: str | None,
+    pct: float | None,
+    json_out: bool,
+    top: int | None,
+    draws: int | None,
+    seed: int | None,
+    start: str | None,
+    horizon: int | None,
+) -> None:
+    from chainshock.graph.snapshot import read_snapshot
+    from chainshock.queries.contracts import parse_quarter
+    from chainshock.queries.scenario import load_scenario, scenario_from_shock
+    from chainshock.queries.shock import prepare, run_shock
+
+    if file is not None and (node is not None or pct is not None):
+        raise ScenarioError("give a scenario file or --node/--pct, not both")
+    if file is None:
+        if node is None or pct is None:
+            raise ScenarioError("give a scenario file, or --node ID --pct P (e.g. --node product:hbm --pct 30)")
+        scenario = scenario_from_shock(node, pct)
+        where = None
+    else:
+        scenario, where = load_scenario(file)
+    if start is not None:
+        parse_quarter(start)
+    updates: dict[str, object] = {}
+    if draws is not None:
+        updates["draws"] = draws
+    if seed is not None:
+        updates["seed"] = seed
+    if top is not None:
+        updates["top_k"] = top
+    if horizon is not None:
+        updates["horizon_quarters"] = horizon
+    scenario = scenario.model_copy(update=updates)
+    snap = read_snapshot(snapshot_dir())
+    scenario = prepare(snap, scenario, where)
+    result = run_shock(snap, scenario, file=str(file) if file else None, start=start)
+    if json_out:
+        emit_json(result)
+        return
+    _print(result)
+
+
+def _pct(x: float | None) -> str:
+    return "" if x is None else f"{x * 100:+.2f}%"
+
+
+def _usd(x: float | None) -> str:
+    if x is None:
+        return ""
+    a = abs(x)
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if a >= scale:
+            return f"{'-' if x < 0 else ''}${a / scale:.3g}{suffix}"
+    return f"{'-' if x < 0 else ''}${a:,.0f}"
+
+
+def _print(result) -> None:  # type: ignore[no-untyped-def]
+    sc = result.scenario
+    shocks = ", ".join(f"{s.name} {_pct(s.pct)}" for s in sc.shocks) or "capex only"
+    out.print(f"[bold]{sc.name}[/]: {shocks}")
+    mc = f"{sc.draws} Monte Carlo draws, seed {sc.seed}" if sc.draws else "base values only (--draws 0)"
+    out.print(f"horizon {sc.quarters[0]}–{sc.quarters[-1]} ({sc.horizon_quarters} quarters); {mc}")
+    if sc.description:
+        out.print(sc.description, markup=False)
+    by_tier: dict[str, list] = {}
+    for imp in result.impacts:
+        by_tier.setdefault(imp.tier, []).append(imp)
+    mc_cols = sc.draws > 0
+    bases: list[str] = []
+    for tier, imps in by_tier.items():
+        # the long-run column only where it differs from the horizon's end
+        long_run = any(abs((i.steady_state or 0.0) - i.price_change) > 5e-5 for i in imps)
+        table = Table(title=f"[bold]{tier}[/]", title_justify="left", show_edge=False, pad_edge=False)
+        table.add_column("node", no_wrap=True, max_width=24, overflow="ellipsis")
+        table.add_column(sc.quarters[-1], justify="right", no_wrap=True, min_width=7)
+        if mc_cols:
+            for col in ("P5", "P50", "P95"):
+                table.add_column(col, justify="right", no_wrap=True, min_width=7)
+        if long_run:
+            table.add_column("long run", justify="right", no_wrap=True, min_width=7)
+        table.add_column("margin/yr", justify="right", no_wrap=True)
+        for imp in imps:
+            row = [imp.name + (" *" if imp.shielded else ""), _pct(imp.price_change)]
+            if mc_cols:
+                row += [_pct(imp.p5), _pct(imp.p50), _pct(imp.p95)]
+            if long_run:
+                row.append(_pct(imp.steady_state))
+            row.append(_usd(imp.margin_hit_usd))
+            table.add_row(*row)
+            if imp.margin_hit_usd is not None and imp.cost_base_source:
+                span = (
+                    f", P5–P95 {_usd(imp.margin_hit_p5)}–{_usd(imp.margin_hit_p95)}"
+                    if imp.margin_hit_p5 is not None
+                    else ""
+                )
+                bases.append(
+                    f"{imp.name}: {_usd(imp.margin_hit_usd)}/yr{span}; cost base {_usd(imp.cost_base_usd)} "
+                    f"({imp.cost_base_source})"
+                )
+        out.print(table)
+        out.print()
+    if any(i.shielded for i in result.impacts):
+        out.print("* part of an input is under a fixed-price contract during the horizon")
+    if bases:
+        out.print("[bold]margin hits[/] (absorbed share of the unit-cost rise × cost base)")
+        for b in bases:
+            out.print(f"  {b}", markup=False)
+        out.print()
+    if result.paths:
+        out.print("[bold]top paths[/] (share of the node's long-run change each walk carries)")
+        shown = 0
+        last = None
+        for p in result.paths:
+            if p.target in {s.node for s in sc.shocks}:
+                continue
+            if p.target != last:
+                if shown >= 12:
+                    break
+                shown += 1
+                last = p.target
+                out.print(f"  {p.target_name}:", markup=False)
+            out.print(f"    {p.share * 100:5.1f}%  {_pct(p.contribution):>8}  " + " → ".join(p.names), markup=False)
+        out.print()
+    if result.indexes:
+        table = Table(title="indexes (constant P/E)", title_justify="left", show_edge=False, pad_edge=False)
+        for col in ("index", "weighting", "change", "P5", "P50", "P95", "coverage"):
+            table.add_column(col, justify="left" if col in ("index", "weighting") else "right")
+        for ix in result.indexes:
+            table.add_row(ix.name, ix.weighting, _pct(ix.change), _pct(ix.p5), _pct(ix.p50), _pct(ix.p95),
+                          f"{ix.coverage * 100:.1f}%")
+        out.print(table)
+        out.print()
+    if result.capex is not None:
+        cx = result.capex
+        out.print(
+            f"[bold]capex[/]: {_usd(cx.total_change_usd)} change, {_usd(cx.allocated_usd)} spent with suppliers "
+            f"in the graph, {_usd(cx.unallocated_usd)} elsewhere"
+        )
+        table = Table(show_edge=False, pad_edge=False)
+        for col in ("reaches", "revenue change", "P5", "P95", "backlog", "change / backlog"):
+            table.add_column(col, justify="left" if col == "reaches" else "right")
+        for r in cx.reached[:25]:
+            table.add_row(
+                f"{r.name} ({r.node})", _usd(r.revenue_change_usd), _usd(r.p5), _usd(r.p95),
+                _usd(r.backlog_usd), f"{r.ratio_to_backlog:.2f}×" if r.ratio_to_backlog is not None else "",
+            )
+        out.print(table)
+        out.print()
+    if result.contracts:
+        out.print("[bold]fixed-price shields[/]")
+        for c in result.contracts:
+            until = c.end or "open-ended"
+            out.print(
+                f"  {c.name}: {c.fixed_share * 100:.0f}% of {c.buyer}'s {c.product} until {until}"
+                + (" (expires within the horizon)" if c.expires_in_horizon else ""),
+                markup=False,
+            )
+        out.print()
+    out.print("[bold]assumptions[/]")
+    for a in result.assumptions:
+        out.print(f"  - {a}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("shock")(shock)
