@@ -222,7 +222,7 @@ def select_nodes(
 
 def _records(frame: Any) -> list[dict[str, Any]]:
     """Rows as dicts with pandas' NaN/NaT turned into None (JSON has no NaN)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")  # type: ignore[no-any-return]
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _estimate(value: Any) -> dict[str, Any] | None:
@@ -479,7 +479,7 @@ def build_view(
             }
         )
 
-    present = defaultdict(int)
+    present: dict[str, int] = defaultdict(int)
     for n in view_nodes:
         present[n["group"]] += 1
     legend = [

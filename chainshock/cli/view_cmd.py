@@ -1,0 +1,145 @@
+"""`chainshock view` (the interactive graph) and `chainshock report` (impact reports)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from chainshock.errors import ChainshockError
+from chainshock.home import snapshot_dir
+
+from ._common import err, guarded, out
+
+if TYPE_CHECKING:
+    from chainshock.graph.snapshot import Snapshot
+    from chainshock.queries.result import ShockResult
+
+__all__ = ["register"]
+
+_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
+
+
+class OutputError(ChainshockError):
+    """The --out path cannot be written or has an unknown extension."""
+
+
+def _open_snapshot() -> Snapshot:
+    from chainshock.graph.snapshot import read_snapshot
+
+    return read_snapshot(snapshot_dir())
+
+
+def _resolve(snapshot: Snapshot, text: str) -> str:
+    from chainshock.graph.lookup import resolve_node
+
+    return resolve_node(snapshot, text)
+
+
+def run_shock(snapshot: Snapshot, scenario: Path) -> ShockResult:
+    """The scenario's result, computed exactly as `chainshock shock` does."""
+    from chainshock.queries.shock import run_scenario_file
+
+    return run_scenario_file(snapshot, scenario)
+
+
+def _check_out(path: Path, allowed: tuple[str, ...]) -> None:
+    if path.suffix.lower() not in allowed:
+        raise OutputError(f"--out {path}: use a file ending in {', '.join(allowed)}")
+    if path.exists() and path.is_dir():
+        raise OutputError(f"--out {path} is a directory; give a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if parent.exists() and not parent.is_dir():
+        raise OutputError(f"--out {path}: {parent} is not a directory")
+
+
+def view(
+    out_path: Annotated[Path, typer.Option("--out", help="The HTML file to write (one self-contained file).")],
+    focus: Annotated[
+        str | None, typer.Option(help="Show only nodes near this node (id, ticker or name).")
+    ] = None,
+    hops: Annotated[int, typer.Option(help="With --focus: how many steps away to show.", min=0)] = 2,
+    role: Annotated[
+        list[str] | None,
+        typer.Option(help="Show only companies with this role (repeatable), e.g. memory_producer."),
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option(help="Size nodes by this scenario's price change (a scenario YAML).")
+    ] = None,
+    physics: Annotated[
+        bool, typer.Option(help="Let small graphs (up to 300 nodes) spread out with physics.")
+    ] = False,
+) -> None:
+    """Write an interactive view of the graph as one HTML file that works offline.
+
+    Nodes are laid out by tier (memory -> chips -> servers -> cloud ->
+    software -> consumers), coloured by role, sized by impact with
+    --scenario; hover or click for facts and evidence with source links.
+    Examples:
+
+        chainshock view --out graph.html
+        chainshock view --focus "SK hynix" --hops 2 --out hynix.html
+        chainshock view --role memory_producer --role chip_designer --out chips.html
+        chainshock view --scenario scenarios/memory-squeeze.yaml --out graph.html
+    """
+    _view(out_path, focus, hops, role or [], scenario, physics)
+
+
+@guarded
+def _view(
+    out_path: Path, focus: str | None, hops: int, roles: list[str], scenario: Path | None, physics: bool
+) -> None:
+    from chainshock.viz.view import build_view
+    from chainshock.viz.view_html import write_view
+
+    _check_out(out_path, (".html", ".htm"))
+    snapshot = _open_snapshot()
+    focus_id = _resolve(snapshot, focus) if focus else None
+    result = run_shock(snapshot, scenario) if scenario is not None else None
+    title = "chainshock: AI supply chain"
+    if result is not None:
+        title += f" under “{result.scenario.name}”"
+    graph_view = build_view(snapshot, focus=focus_id, hops=hops, roles=roles, result=result, title=title)
+    if not graph_view.nodes:
+        raise OutputError("nothing to show: no node matches --focus/--role; widen the filter")
+    path = write_view(graph_view, out_path, physics=physics)
+    err.print(f"{len(graph_view.nodes)} nodes, {len(graph_view.edges)} edges")
+    out.print(str(path))
+
+
+def report(
+    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file, e.g. scenarios/memory-squeeze.yaml.")],
+    out_path: Annotated[
+        Path, typer.Option("--out", help="report.html (self-contained), report.md or report.json.")
+    ],
+) -> None:
+    """Write the impact report of a scenario as HTML, Markdown or JSON.
+
+    The format follows the file's extension. The numbers are those of
+    `chainshock shock SCENARIO --json`. Examples:
+
+        chainshock report scenarios/memory-squeeze.yaml --out report.html
+        chainshock report scenarios/memory-squeeze.yaml --out report.md
+        chainshock report scenarios/memory-squeeze.yaml --out report.json
+    """
+    _report(scenario, out_path)
+
+
+@guarded
+def _report(scenario: Path, out_path: Path) -> None:
+    from chainshock.viz.report import build_report, write_report
+
+    _check_out(out_path, tuple(_REPORT_FORMATS))
+    fmt = _REPORT_FORMATS[out_path.suffix.lower()]
+    snapshot = _open_snapshot()
+    result = run_shock(snapshot, scenario)
+    doc = build_report(result, snapshot)
+    path = write_report(doc, out_path, fmt)
+    out.print(str(path))
+
+
+def register(app: typer.Typer) -> None:
+    """Add `view` and `report` to the app."""
+    app.command("view")(view)
+    app.command("report")(report)
