@@ -1,0 +1,321 @@
+"""The embedded Cypher engine: a ladybug file database built from the snapshot.
+
+``chainshock cypher`` works with no server: the first query builds
+``$CHAINSHOCK_HOME/cypher/graph.lbug`` from the snapshot (a DDL schema from
+:mod:`chainshock.graph.property_graph`, then one bulk ``COPY`` per table from
+parquet) and records the snapshot's ``content_hash`` beside it; a later
+query rebuilds only when that hash (or the projection version) changed.
+
+Queries run on a database opened **read-only**: the engine itself refuses
+any write (``CREATE``, ``SET``, ``DELETE``, ``MERGE``...). Statements that
+read or write files outside the database even on a read-only database
+(``COPY ... TO``, ``LOAD FROM``, ``EXPORT``, ``IMPORT``, ``INSTALL``,
+``ATTACH``) are refused before they reach the engine, as is more than one
+statement per call.
+
+ladybug is the maintained fork of Kùzu (see ``docs/decisions.md``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from chainshock.errors import BackendError, SnapshotError
+from chainshock.home import home, snapshot_dir
+
+from .cypher_result import QueryResult, to_plain
+from .property_graph import PROJECTION_VERSION, ColumnType, PropertyGraph, project
+from .snapshot import read_snapshot
+
+__all__ = [
+    "DB_NAME",
+    "EmbeddedEngine",
+    "build_database",
+    "check_statement",
+    "embedded_dir",
+    "ensure_database",
+    "strip_comments_and_strings",
+]
+
+DB_NAME = "graph.lbug"
+_STAMP = "stamp.json"
+# Buffer pools: ladybug defaults to ~80% of RAM; a CLI query needs little.
+_READ_POOL = 512 * 1024**2
+_BUILD_POOL = 2 * 1024**3
+_FILE_STATEMENTS = ("COPY", "LOAD", "EXPORT", "IMPORT", "INSTALL", "ATTACH", "DETACH", "USE")
+
+
+def embedded_dir() -> Path:
+    """Where the embedded database lives: ``$CHAINSHOCK_HOME/cypher``."""
+    return home() / "cypher"
+
+
+def _ladybug() -> Any:
+    import ladybug
+
+    return ladybug
+
+
+def _q(name: str) -> str:
+    return f"`{name}`"
+
+
+def _ddl_type(t: ColumnType) -> str:
+    return t  # the projection's type names are ladybug's
+
+
+def _stamp(graph: PropertyGraph) -> dict[str, Any]:
+    return {
+        "content_hash": graph.content_hash,
+        "projection_version": PROJECTION_VERSION,
+        "ladybug": str(getattr(_ladybug(), "__version__", "")),
+    }
+
+
+def build_database(graph: PropertyGraph, path: Path) -> None:
+    """Create a ladybug database at ``path`` holding ``graph``.
+
+    Node tables first (``PRIMARY KEY(id)``), then relationship tables, each
+    filled by one ``COPY`` from a parquet file written from the projection.
+    """
+    lb = _ladybug()
+    if path.exists():
+        path.unlink()
+    db = lb.Database(str(path), buffer_pool_size=_BUILD_POOL, max_num_threads=2)
+    conn = lb.Connection(db)
+    staging = Path(tempfile.mkdtemp(prefix="chainshock-lbug-"))
+    try:
+        for label, table in graph.nodes.items():
+            cols = ", ".join(f"{_q(c)} {_ddl_type(t)}" for c, t in table.columns.items())
+            conn.execute(f"CREATE NODE TABLE {_q(label)}({cols}, PRIMARY KEY(id))")
+        for rtype, tables in graph.rel_types().items():
+            pairs = ", ".join(f"FROM {_q(t.from_label)} TO {_q(t.to_label)}" for t in tables)
+            cols = ", ".join(f"{_q(c)} {_ddl_type(t)}" for c, t in tables[0].columns.items())
+            conn.execute(f"CREATE REL TABLE {_q(rtype)}({pairs}, {cols})")
+        for label, table in graph.nodes.items():
+            if table.rows:
+                file = staging / f"node-{label}.parquet"
+                pq.write_table(table.arrow(), file)
+                conn.execute(f"COPY {_q(label)} FROM '{file}'")
+        for rtype, tables in graph.rel_types().items():
+            for t in tables:
+                if not t.rows:
+                    continue
+                file = staging / f"rel-{rtype}-{t.from_label}-{t.to_label}.parquet"
+                pq.write_table(t.arrow(), file)
+                opts = f" (from='{t.from_label}', to='{t.to_label}')" if len(tables) > 1 else ""
+                conn.execute(f"COPY {_q(rtype)} FROM '{file}'{opts}")
+    except RuntimeError as e:
+        raise BackendError(f"cannot build the embedded database at {path}: {_first_line(e)}") from e
+    finally:
+        conn.close()
+        db.close()
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _read_stamp(folder: Path) -> dict[str, Any]:
+    try:
+        return dict(json.loads((folder / _STAMP).read_text()))
+    except (OSError, ValueError):
+        return {}
+
+
+def ensure_database(
+    snapshot_path: Path | None = None, folder: Path | None = None, *, force: bool = False
+) -> Path:
+    """The embedded database for the snapshot, (re)built if stale.
+
+    Parameters
+    ----------
+    snapshot_path : Path, optional
+        The snapshot directory (default ``$CHAINSHOCK_HOME/graph``).
+    folder : Path, optional
+        Where the database lives (default ``$CHAINSHOCK_HOME/cypher``).
+    force : bool
+        Rebuild even when the stamp matches.
+
+    Returns
+    -------
+    Path
+        The database file.
+    """
+    snapshot_path = Path(snapshot_path) if snapshot_path else snapshot_dir()
+    folder = Path(folder) if folder else embedded_dir()
+    manifest = snapshot_path / "manifest.json"
+    if not manifest.exists():
+        raise SnapshotError(f"no snapshot at {snapshot_path}; run `chainshock build` first")
+    try:
+        content_hash = str(json.loads(manifest.read_text()).get("content_hash", ""))
+    except ValueError as e:
+        raise SnapshotError(f"{manifest} is not valid JSON; rebuild with `chainshock build`") from e
+    db_path = folder / DB_NAME
+    with _locked(folder):
+        stamp = _read_stamp(folder)
+        wanted = {
+            "content_hash": content_hash,
+            "projection_version": PROJECTION_VERSION,
+            "ladybug": str(getattr(_ladybug(), "__version__", "")),
+        }
+        if not force and db_path.exists() and stamp == wanted:
+            return db_path
+        graph = project(read_snapshot(snapshot_path))
+        tmp = folder / f".{DB_NAME}.building-{os.getpid()}"
+        try:
+            build_database(graph, tmp)
+            (folder / _STAMP).unlink(missing_ok=True)
+            os.replace(tmp, db_path)
+            for stale in folder.glob(f"{DB_NAME}.wal"):
+                stale.unlink()
+            stamp_tmp = folder / f".{_STAMP}.{os.getpid()}"
+            stamp_tmp.write_text(json.dumps(_stamp(graph), sort_keys=True) + "\n")
+            os.replace(stamp_tmp, folder / _STAMP)
+        finally:
+            for leftover in folder.glob(f".{DB_NAME}.building-{os.getpid()}*"):
+                leftover.unlink(missing_ok=True)
+    return db_path
+
+
+_TOKENS = re.compile(
+    r"""//[^\n]*|/\*.*?\*/|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`""", re.DOTALL
+)
+
+
+def strip_comments_and_strings(query: str) -> str:
+    """The query with comments removed and string/identifier literals blanked.
+
+    >>> strip_comments_and_strings("MATCH (n) // note; x\\nWHERE n.name = 'a;b' RETURN n")
+    "MATCH (n) \\nWHERE n.name = '' RETURN n"
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        if tok.startswith(("//", "/*")):
+            return ""
+        return tok[0] + tok[0]
+
+    return _TOKENS.sub(repl, query)
+
+
+def check_statement(query: str) -> None:
+    """Refuse what a read-only database would still let through.
+
+    Raises
+    ------
+    BackendError
+        For an empty query, several statements, or a file statement.
+    """
+    bare = strip_comments_and_strings(query).strip()
+    body = bare.rstrip(";").strip()
+    if not body:
+        raise BackendError("the query is empty")
+    if ";" in body:
+        raise BackendError("one statement per query, please: remove the ';' between statements")
+    first = body.split(None, 1)[0].upper()
+    if first in _FILE_STATEMENTS or re.search(r"\bLOAD\s+(?:WITH\s+HEADERS\s*)?(?:\(|FROM)\b", body, re.I):
+        raise BackendError(
+            f"refused: `{first}` reads or writes files; chainshock cypher runs read-only graph queries"
+        )
+
+
+def _first_line(err: BaseException) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def _engine_error(err: BaseException) -> BackendError:
+    text = str(err).strip()
+    first = _first_line(err)
+    if "read-only" in text.lower():
+        return BackendError(
+            "refused: queries run in a read-only transaction and this one writes "
+            f"(embedded engine: {first})"
+        )
+    lines = text.splitlines()
+    caret = ""
+    if len(lines) >= 3 and set(lines[-1].strip()) <= {"^"}:
+        # The engine echoes the query and points at the error; keep the
+        # column so the one-line message still says where.
+        col = len(lines[-1]) - len(lines[-1].lstrip())
+        caret = f" (column {col})"
+    return BackendError(f"embedded engine: {first}{caret}")
+
+
+class EmbeddedEngine:
+    """A read-only connection to the embedded database.
+
+    Examples
+    --------
+    >>> engine = EmbeddedEngine.open()          # doctest: +SKIP
+    >>> engine.run("MATCH (c:Company) RETURN count(*) AS n").rows   # doctest: +SKIP
+    [[16]]
+    """
+
+    name = "embedded"
+
+    def __init__(self, db_path: Path):
+        lb = _ladybug()
+        try:
+            self._db = lb.Database(
+                str(db_path), read_only=True, buffer_pool_size=_READ_POOL, max_num_threads=2
+            )
+        except RuntimeError as e:
+            raise BackendError(
+                f"cannot open the embedded database {db_path}: {_first_line(e)}; "
+                "delete it and run the query again to rebuild"
+            ) from e
+        self._conn = lb.Connection(self._db)
+        self.path = db_path
+
+    @classmethod
+    def open(
+        cls, snapshot_path: Path | None = None, folder: Path | None = None
+    ) -> EmbeddedEngine:
+        """Build the database if stale, then open it read-only."""
+        return cls(ensure_database(snapshot_path, folder))
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run one read-only statement with ``params`` passed as parameters."""
+        check_statement(query)
+        try:
+            result = self._conn.execute(query, dict(params or {}))
+        except RuntimeError as e:
+            raise _engine_error(e) from e
+        if isinstance(result, list):  # several statements slipped through
+            raise BackendError("one statement per query, please")
+        columns = list(result.get_column_names())
+        rows = []
+        while result.has_next():
+            rows.append([to_plain(v) for v in result.get_next()])
+        result.close()
+        return QueryResult(columns=columns, rows=rows, engine=self.name, params=dict(params or {}))
+
+    def close(self) -> None:
+        self._conn.close()
+        self._db.close()
+
+    def __enter__(self) -> EmbeddedEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

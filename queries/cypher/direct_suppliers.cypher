@@ -1,0 +1,13 @@
+// name: direct_suppliers
+// question: Who supplies a company directly, with which product and cost share, and on what evidence?
+// param: company (string, required): the buyer's id, e.g. company:nvidia
+// returns: one row per supplier edge and piece of evidence
+// example: chainshock cypher --name direct_suppliers --param company=company:nvidia
+MATCH (s:Company)-[r:SUPPLIES]->(b:Company {id: $company})
+OPTIONAL MATCH (ev:Evidence {subject_id: r.id})-[:CITES]->(src:Source)
+RETURN s.id AS supplier, s.name AS supplier_name, r.product AS product,
+       r.cost_share_low AS cost_share_low, r.cost_share_base AS cost_share_base,
+       r.cost_share_high AS cost_share_high, r.id AS edge,
+       src.id AS source_id, src.title AS source_title, coalesce(src.url, src.accession) AS source_ref,
+       ev.quote AS quote, ev.as_of AS as_of
+ORDER BY cost_share_base DESC, supplier, source_id

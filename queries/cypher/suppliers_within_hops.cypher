@@ -1,0 +1,23 @@
+// name: suppliers_within_hops
+// question: Who supplies a company, directly or through up to N tiers of suppliers, along which paths, and with what evidence for each edge?
+// param: company (string, required): the buyer's id, e.g. company:nvidia
+// param: max_hops (int, default 3): the longest supply chain to follow upstream (1 to 6)
+// returns: one row per (path, edge on it, evidence); `path` lists the node ids from the supplier to the buyer
+// why: the embedded engine walks variable-length patterns as walks unless told `* TRAIL` (Neo4j's default is trail semantics: no relationship twice), and it has no list comprehension, so the path's node ids come from `list_transform` there and `[n IN nodes(p) | n.id]` on Neo4j. Neither engine accepts a parameter as a hop bound, so the pattern allows 6 and `length(p) <= $max_hops` cuts it.
+// example: chainshock cypher --name suppliers_within_hops --param company=company:hon-hai --param max_hops=2
+// dialect: neo4j
+MATCH p = (s:Company)-[:SUPPLIES*1..6]->(b:Company {id: $company})
+WHERE length(p) <= $max_hops
+UNWIND relationships(p) AS r
+OPTIONAL MATCH (ev:Evidence {subject_id: r.id})
+RETURN s.id AS supplier, length(p) AS hops, [n IN nodes(p) | n.id] AS path,
+       r.id AS edge, r.product AS product, ev.source_id AS source_id, ev.quote AS quote
+ORDER BY hops, supplier, edge, source_id
+// dialect: embedded
+MATCH p = (s:Company)-[:SUPPLIES* TRAIL 1..6]->(b:Company {id: $company})
+WHERE length(p) <= $max_hops
+UNWIND relationships(p) AS r
+OPTIONAL MATCH (ev:Evidence {subject_id: r.id})
+RETURN s.id AS supplier, length(p) AS hops, list_transform(nodes(p), n -> n.id) AS path,
+       r.id AS edge, r.product AS product, ev.source_id AS source_id, ev.quote AS quote
+ORDER BY hops, supplier, edge, source_id
