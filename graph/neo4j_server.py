@@ -20,6 +20,7 @@ checking that the pid still runs this server with this home directory.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -463,10 +464,8 @@ def _terminate(pid: int, folder: Path, timeout: float = 60.0) -> None:
         return
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
-        except ChildProcessError:
-            pass
         if not _ours(pid, folder):
             return
         time.sleep(0.3)
