@@ -278,7 +278,8 @@ def status() -> ServerInfo:
     folder = server_dir()
     state = _read_state(folder)
     pid = state.get("pid")
-    running = bool(pid) and _ours(int(pid), folder) and _port_in_use(int(state.get("port", 0)))
+    port = int(state.get("port") or 0)
+    running = bool(pid) and _ours(int(pid or 0), folder) and _port_in_use(port)
     return ServerInfo(
         running=running,
         uri=state.get("uri"),
