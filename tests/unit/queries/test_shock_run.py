@@ -1,0 +1,265 @@
+"""run_shock on a small chain whose answers are checked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from shock_support import est, write_chain
+
+from chainshock.errors import ConvergenceError, ScenarioError
+from chainshock.queries.scenario import CapexSpec, Range, Scenario, Shock
+from chainshock.queries.shock import prepare, run_shock
+
+
+def _scenario(pct: float = 30, node: str = "product:hbm", **kw) -> Scenario:
+    base = {"name": "t", "shocks": [Shock(node=node, pct=pct)], "draws": 0, "start": "2026Q1"}
+    base.update(kw)
+    return Scenario(**base)
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    return write_chain(tmp_path_factory.mktemp("chain") / "graph")
+
+
+def _by_node(result):
+    return {i.node: i for i in result.impacts}
+
+
+# hand-derived steady state for HBM +30% (see the chain in shockgraph.py)
+GPU_COST = 0.3 * 0.3
+GPU = 0.5 * GPU_COST
+GPU_PRODUCT = 0.9 * GPU
+OEM_COST = 0.6 * GPU_PRODUCT
+OEM = 0.9 * OEM_COST
+SERVER = 0.4 * OEM
+CLOUD_COST = 0.4 * SERVER
+CLOUD = 0.3 * CLOUD_COST
+BUYERS = 0.2 * CLOUD
+
+
+def test_base_values_match_the_hand_calculation(chain):
+    result = run_shock(chain, _scenario())
+    got = _by_node(result)
+    expected = {
+        "product:hbm": 0.3,
+        "company:gpu": GPU,
+        "product:gpu": GPU_PRODUCT,
+        "company:oem": OEM,
+        "product:server": SERVER,
+        "company:cloud": CLOUD,
+        "company:buyers": BUYERS,
+    }
+    assert set(got) == set(expected)
+    for node, value in expected.items():
+        assert got[node].price_change == pytest.approx(value, rel=1e-12)
+        assert got[node].steady_state == pytest.approx(value, rel=1e-12)
+        assert got[node].p5 is None and got[node].p95 is None
+    # the consumer segment passes nothing on, but pays the rise: its input cost
+    assert got["company:buyers"].pass_through == 0.0
+    assert got["company:buyers"].input_cost_change == pytest.approx(BUYERS)
+    # tiers read memory -> chips -> servers -> cloud -> consumers
+    tiers = [i.tier for i in result.impacts]
+    assert tiers == sorted(tiers, key=["memory", "chips", "servers", "cloud", "consumers"].index)
+
+
+def test_upstream_nodes_do_not_move(chain):
+    got = _by_node(run_shock(chain, _scenario()))
+    for node in ("company:hynix", "company:micron", "product:dram", "company:cloud2"):
+        assert node not in got
+
+
+def test_margin_hits_in_dollars_with_their_source(chain):
+    got = _by_node(run_shock(chain, _scenario()))
+    gpu = got["company:gpu"]
+    assert gpu.margin_hit_usd == pytest.approx((1 - 0.5) * GPU_COST * 1e10)
+    assert gpu.cost_base_source.startswith("curated estimate")
+    oem = got["company:oem"]  # no estimate: the latest cost_of_revenue fact
+    assert oem.margin_hit_usd == pytest.approx((1 - 0.9) * OEM_COST * 8e10)
+    assert "cost_of_revenue FY2025" in oem.cost_base_source
+    cloud = got["company:cloud"]
+    assert cloud.margin_hit_usd == pytest.approx(0.7 * CLOUD_COST * 6e10)
+
+
+def test_lags_make_a_quarterly_path(chain):
+    got = _by_node(run_shock(chain, _scenario()))
+    gpu = [q.price_change for q in got["company:gpu"].path]
+    assert gpu[0] == 0.0 and gpu[1] == pytest.approx(GPU) and len(gpu) == 8
+    buyers = [q.price_change for q in got["company:buyers"].path]
+    # USES gpu<-hbm, oem<-gpu, cloud<-server, SUPPLIES cloud->buyers: one quarter each
+    assert buyers[:4] == [0.0, 0.0, 0.0, 0.0] and buyers[4] == pytest.approx(BUYERS)
+    assert [q.quarter for q in got["company:gpu"].path][:2] == ["2026Q1", "2026Q2"]
+
+
+def test_a_shock_that_starts_later_moves_later(chain):
+    sc = _scenario()
+    sc.shocks[0].start = "2026Q3"
+    got = _by_node(run_shock(chain, sc))
+    hbm = [q.price_change for q in got["product:hbm"].path]
+    assert hbm[:2] == [0.0, 0.0] and hbm[2] == pytest.approx(0.3)
+
+
+def test_linear_in_the_shock_without_monte_carlo(chain):
+    a = _by_node(run_shock(chain, _scenario(30)))
+    b = _by_node(run_shock(chain, _scenario(15)))
+    for node in a:
+        assert b[node].price_change == pytest.approx(a[node].price_change / 2, rel=1e-12)
+        if a[node].margin_hit_usd is not None:
+            assert b[node].margin_hit_usd == pytest.approx(a[node].margin_hit_usd / 2, rel=1e-12)
+
+
+def test_zero_pass_through_stops_the_shock_at_the_first_buyer(chain):
+    sc = _scenario(pass_through={"company:gpu": Range(low=0, base=0, high=0)})
+    got = _by_node(run_shock(chain, sc))
+    assert set(got) == {"product:hbm", "company:gpu"}
+    assert got["company:gpu"].price_change == 0.0
+    assert got["company:gpu"].margin_hit_usd == pytest.approx(GPU_COST * 1e10)
+
+
+def test_a_fully_shielded_input_transmits_nothing(tmp_path):
+    snap = write_chain(tmp_path / "g", contract_share=est(1.0), contract_end=dt.date(2030, 12, 31))
+    result = run_shock(snap, _scenario())
+    got = _by_node(result)
+    for node, imp in got.items():
+        if node == "product:hbm":
+            continue
+        # listed for its long-run change, but nothing moves within the horizon
+        assert imp.price_change == 0.0 and all(q.price_change == 0.0 for q in imp.path)
+        assert imp.margin_hit_usd in (None, 0.0)
+        assert imp.steady_state > 0
+    assert result.contracts[0].contract == "contract:gpu-hbm-lta"
+    assert len(result.contracts[0].shielded_quarters) == 8
+    assert not result.contracts[0].expires_in_horizon
+    # the long run (contracts expired) still moves: the shield only delays
+    ignored = _by_node(run_shock(snap, _scenario(contracts="ignore")))
+    assert ignored["company:gpu"].price_change == pytest.approx(GPU)
+
+
+def test_a_contract_shields_its_share_until_it_ends(tmp_path):
+    snap = write_chain(tmp_path / "g", contract_share=est(0.5), contract_end=dt.date(2026, 6, 30))
+    result = run_shock(snap, _scenario())
+    gpu = [q.price_change for q in _by_node(result)["company:gpu"].path]
+    # 2026Q2 buys at 50% fixed; from 2026Q3 the LTA has ended
+    assert gpu[1] == pytest.approx(GPU * 0.5) and gpu[2] == pytest.approx(GPU)
+    assert result.contracts[0].expires_in_horizon
+    assert result.contracts[0].shielded_quarters == ["2026Q1", "2026Q2"]
+    assert _by_node(result)["company:gpu"].shielded
+
+
+def test_scenario_contract_end_and_assumed_contracts(tmp_path):
+    snap = write_chain(tmp_path / "g", contract_share=est(0.5), contract_end=dt.date(2026, 6, 30))
+    later = run_shock(snap, _scenario(contract_ends={"contract:gpu-hbm-lta": dt.date(2026, 9, 30)}))
+    gpu = [q.price_change for q in _by_node(later)["company:gpu"].path]
+    assert gpu[2] == pytest.approx(GPU * 0.5) and gpu[3] == pytest.approx(GPU)
+    assumed = run_shock(
+        snap,
+        _scenario(
+            contracts="honour",
+            assumed_contracts=[
+                {"id": "assumed:oem-gpu", "buyer": "company:oem", "product": "product:gpu",
+                 "fixed_share": 1.0, "end": dt.date(2030, 1, 1), "basis": "test: a full fixed-price deal"}
+            ],
+        ),
+    )
+    got = _by_node(assumed)
+    assert got["company:oem"].price_change == 0.0 and got["company:oem"].steady_state > 0
+    assert got["company:gpu"].price_change == pytest.approx(GPU)
+    assert "assumed:oem-gpu" in {c.contract for c in assumed.contracts}
+
+
+def test_monte_carlo_is_reproducible_and_brackets_the_base(chain):
+    sc = _scenario(draws=400, seed=11)
+    a = run_shock(chain, sc)
+    b = run_shock(chain, sc)
+    c = run_shock(chain, sc.model_copy(update={"seed": 12}))
+    assert a.model_dump() == b.model_dump()
+    assert a.model_dump() != c.model_dump()
+    for imp in a.impacts:
+        assert imp.p5 <= imp.p50 <= imp.p95
+        if imp.node != "product:hbm":
+            assert imp.p5 < imp.price_change < imp.p95
+    gpu = _by_node(a)["company:gpu"]
+    assert gpu.margin_hit_p5 < gpu.margin_hit_usd < gpu.margin_hit_p95
+    assert gpu.path[1].p5 is not None
+
+
+def test_attribution_paths_carry_the_whole_change(chain):
+    result = run_shock(chain, _scenario(top_k=3))
+    to_buyers = [p for p in result.paths if p.target == "company:buyers"]
+    assert len(to_buyers) == 1
+    path = to_buyers[0]
+    assert path.share == pytest.approx(1.0)
+    assert path.nodes[0] == "product:hbm" and path.nodes[-1] == "company:buyers"
+    assert path.edges[0].type == "USES" and path.edges[0].via == ["company:hynix"]
+    assert [e.type for e in path.edges][1] == "PRODUCES"
+
+
+def test_index_exposure_under_constant_pe(chain):
+    result = run_shock(chain, _scenario(index_members={"index:sp500": 500}))
+    idx = {(i.index, i.weighting): i for i in result.indexes}
+    gpu_hit = 0.5 * GPU_COST * 1e10
+    cloud_hit = 0.7 * CLOUD_COST * 6e10
+    sp = idx[("index:sp500", "cap")]
+    assert sp.change == pytest.approx(-0.07 * gpu_hit / 5e10 - 0.06 * cloud_hit / 1e11)
+    assert sp.coverage == pytest.approx(0.13)
+    eq = idx[("index:sp500", "equal")]
+    assert eq.change == pytest.approx((-gpu_hit / 5e10 - cloud_hit / 1e11) / 500)
+    # SK hynix-like producer: windfall = shock x market share x market size
+    kospi = idx[("index:kospi", "cap")]
+    assert kospi.change == pytest.approx(0.12 * 0.3 * 0.6 * 3.5e10 / 2e10)
+    assert ("index:kospi", "equal") not in idx
+
+
+def test_capex_demand_pull_against_backlog(chain):
+    sc = Scenario(name="capex", capex=CapexSpec(from_usd=8e10, to_usd=1.6e11), draws=0, start="2026Q1")
+    cx = run_shock(chain, sc).capex
+    assert cx is not None
+    shocks = {s.company: s for s in cx.shocks}
+    assert shocks["company:cloud"].change_usd == pytest.approx(6e10)  # 6/8 by the FY2025 capex facts
+    assert shocks["company:cloud2"].change_usd == pytest.approx(2e10)
+    reached = {r.node: r for r in cx.reached}
+    assert reached["company:oem"].revenue_change_usd == pytest.approx(3e10)
+    assert reached["company:oem"].ratio_to_backlog == pytest.approx(1.5)
+    assert reached["company:gpu"].revenue_change_usd == pytest.approx(6e9 + 0.9 * 0.6 * 3e10)
+    hbm = 0.3 * (6e9 + 0.9 * 0.6 * 3e10)
+    assert reached["company:hynix"].revenue_change_usd == pytest.approx(0.6 * hbm)
+    assert reached["company:micron"].revenue_change_usd == pytest.approx(0.2 * hbm + 0.25 * 0.1 * 3e10)
+    assert cx.allocated_usd == pytest.approx(3.6e10)
+    assert cx.unallocated_usd == pytest.approx(8e10 - 3.6e10)
+
+
+def test_capex_change_for_a_company_without_a_fact_needs_a_baseline(chain):
+    sc = Scenario(name="c", capex={"changes": [{"company": "company:oem", "pct": 50}]}, draws=0)
+    with pytest.raises(ScenarioError, match="baseline_usd"):
+        run_shock(chain, sc)
+
+
+def test_prepare_resolves_tickers_and_names(chain):
+    sc = prepare(chain, Scenario(name="t", shocks=[Shock(node="Cloud Two", pct=5)], pass_through={"CLD": 0.5}))
+    assert sc.shocks[0].node == "company:cloud2"
+    assert list(sc.pass_through) == ["company:cloud"]
+
+
+def test_prepare_names_the_unknown_node(chain):
+    with pytest.raises(ScenarioError, match="no .*matches 'nothing-like-this'"):
+        prepare(chain, Scenario(name="t", shocks=[Shock(node="nothing-like-this", pct=5)]))
+
+
+def test_a_runaway_cycle_is_refused(tmp_path):
+    # GPU Co passes on all of its cost and buys back 100% of it through a loop
+    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
+    from shock_support import _edge, chain_records
+
+    records = chain_records(gpu_theta=est(1.0), ranges=False)
+    records.edges = [e for e in records.edges if not (e.type == "USES" and e.source == "company:gpu")]
+    records.edges.append(_edge("USES", "company:gpu", "product:gpu", cost_share=est(1.0)))
+    records.edges = [
+        e if not (e.type == "PRODUCES" and e.source == "company:gpu") else
+        _edge("PRODUCES", "company:gpu", "product:gpu", market_share=est(1.0))
+        for e in records.edges
+    ]
+    write_snapshot(records_to_tables(records), tmp_path / "g")
+    snap = read_snapshot(tmp_path / "g")
+    with pytest.raises(ConvergenceError, match="company:gpu"):
+        run_shock(snap, _scenario(node="company:gpu", pct=10))
