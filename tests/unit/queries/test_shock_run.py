@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from chainshock.queries.scenario import CapexSpec, Range, Scenario, Shock
+from chainshock.queries.shock import prepare, run_shock
 from shock_support import est, write_chain
 
 from chainshock.errors import ConvergenceError, ScenarioError
-from chainshock.queries.scenario import CapexSpec, Range, Scenario, Shock
-from chainshock.queries.shock import prepare, run_shock
 
 
 def _scenario(pct: float = 30, node: str = "product:hbm", **kw) -> Scenario:
@@ -242,7 +242,7 @@ def test_prepare_resolves_tickers_and_names(chain):
 
 
 def test_prepare_names_the_unknown_node(chain):
-    with pytest.raises(ScenarioError, match="no .*matches 'nothing-like-this'"):
+    with pytest.raises(ScenarioError, match=r"no .*matches 'nothing-like-this'"):
         prepare(chain, Scenario(name="t", shocks=[Shock(node="nothing-like-this", pct=5)]))
 
 
