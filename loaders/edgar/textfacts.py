@@ -1,0 +1,139 @@
+"""Facts from text, for filings without XBRL (plain-text renderings).
+
+Two readers:
+
+- :func:`statement_lines`: a financial-statement line ("Additions to property
+  and equipment", "Total revenue", ...) followed by its numbers; the first
+  number is the current period. The scale comes from the statement's
+  "(In millions)" note, the period from its "Year Ended" / "Three Months
+  Ended" header; year-to-date columns (six or nine months) are skipped.
+- :func:`balance_sentences`: sentences stating a backlog or remaining
+  performance obligations: "... was $375 billion as of June 30, 2025".
+
+Examples
+--------
+>>> text = "CASH FLOWS STATEMENTS\\n(In millions)\\nYear Ended June 30,\\n2025\\n2024\\nInvesting\\n" \\
+...        "Additions to property and equipment\\n(64,551\\n)\\n(44,477\\n)\\n"
+>>> [(f.metric, f.value, f.duration) for f in statement_lines(text, 0, len(text))]
+[('capex', 64551000000.0, 'year')]
+>>> s = "Revenue allocated to remaining performance obligations was $375billion as of June 30, 2025, of which $368billion is commercial."
+>>> [(f.metric, f.value, str(f.end_date)) for f in balance_sentences(s, 0, len(s))]
+[('remaining_performance_obligations', 375000000000.0, '2025-06-30')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .text import sentences
+
+__all__ = ["LINE_LABELS", "TextFact", "balance_sentences", "statement_lines"]
+
+
+@dataclass(frozen=True)
+class TextFact:
+    metric: str
+    value: float
+    label: str
+    offset_start: int  # offsets of the quoted line or sentence
+    offset_end: int
+    quote: str
+    duration: str | None = None  # "year", "quarter" (statement lines)
+    end_date: dt.date | None = None  # balances: the "as of" date
+
+
+# Statement line labels, most specific first; matched case-insensitively on a whole line.
+LINE_LABELS: tuple[tuple[str, str], ...] = (
+    ("capex", r"additions to property(?:,)? (?:plant )?and equipment"),
+    ("capex", r"purchases of property(?:,)? (?:plant )?and equipment(?: and intangible assets)?"),
+    ("capex", r"purchases related to property and equipment and intangible assets"),
+    ("capex", r"capital expenditures"),
+    ("capex", r"payments for acquisition of property(?:,)? plant(?:,)? and equipment"),
+    ("revenue", r"total (?:net )?revenues?"),
+    ("revenue", r"(?:net )?revenues?"),
+    ("revenue", r"total net sales"),
+    ("cost_of_revenue", r"total cost of (?:revenues?|sales)"),
+    ("cost_of_revenue", r"cost of (?:revenues?|sales)"),
+    ("rd_expense", r"research and development"),
+)
+_NUM = r"\(?\$?\s*\d{1,3}(?:,\d{3})*(?:\.\d+)?\s*\)?"
+_SCALE = re.compile(r"\(\s*in (millions|thousands|billions)", re.I)
+_PERIOD = re.compile(r"\b(three|six|nine|twelve) months ended|\byears? ended\b", re.I)
+_SCALES = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
+
+
+def statement_lines(text: str, start: int, end: int) -> list[TextFact]:
+    """Current-period values of statement lines in ``text[start:end]`` (first hit per metric)."""
+    out: dict[str, TextFact] = {}
+    for metric, label in LINE_LABELS:
+        if metric in out:
+            continue
+        pattern = re.compile(rf"(?im)^[ \t]*({label})[ \t]*:?[ \t]*\n?((?:[ \t]*(?:{_NUM}|\))[ \t]*\n?){{1,8}})")
+        for m in pattern.finditer(text, start, end):
+            numbers = re.findall(_NUM, m.group(2))
+            if not numbers:
+                continue
+            before = text[max(start, m.start() - 6000) : m.start()]
+            scales = list(_SCALE.finditer(before))
+            periods = list(_PERIOD.finditer(before))
+            if not scales or not periods:
+                continue  # without a stated scale and period the number means nothing
+            word = periods[-1].group(1)
+            duration = {"three": "quarter", "twelve": "year", None: "year"}.get(
+                word.lower() if word else None
+            )
+            if duration is None:
+                break  # a six/nine-month column: year-to-date, not stored
+            raw = numbers[0]
+            digits = re.sub(r"[^\d.]", "", raw)
+            try:
+                value = float(digits) * _SCALES[scales[-1].group(1).lower()]
+            except ValueError:
+                continue
+            negative = raw.strip().startswith("(")
+            if metric != "capex" and negative:
+                value = -value  # capex is reported as an outflow; store it positive
+            line_end = m.end(2)
+            quote = " ".join(text[m.start() : line_end].split())
+            header = " ".join(before[periods[-1].start() :].split()[:6])
+            out[metric] = TextFact(metric, value, m.group(1), m.start(), line_end,
+                                   f"{quote} [{header}; in {scales[-1].group(1).lower()}]", duration)
+            break
+    return [out[k] for k in sorted(out)]
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+_AMOUNT = re.compile(r"\$\s?(\d+(?:\.\d+)?)\s*(billion|million|thousand)", re.I)
+_ASOF = re.compile(r"\b(?:as of|at|on)\s+(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2}),\s*(\d{4})", re.I)
+
+
+def balance_sentences(text: str, start: int, end: int) -> list[TextFact]:
+    """Backlog and remaining-performance-obligation totals stated in sentences."""
+    out: list[TextFact] = []
+    for sent in sentences(text, start, end):
+        s = sent.text
+        low = s.lower()
+        # A filer that calls its RPO "revenue backlog" is still stating RPO.
+        if "remaining performance obligation" in low:
+            metric = "remaining_performance_obligations"
+        elif "backlog" in low:
+            metric = "backlog"
+        else:
+            continue
+        if re.search(r"\bcommercial remaining performance|\bgreater than one year|\bincreased\b|\bdecreased\b", low):
+            continue  # a portion or a change, not the total
+        amount = _AMOUNT.search(s)
+        asof = _ASOF.search(s)
+        if not amount or not asof:
+            continue
+        value = float(amount.group(1)) * {"billion": 1e9, "million": 1e6, "thousand": 1e3}[amount.group(2).lower()]
+        try:
+            date = dt.date(int(asof.group(3)), _MONTHS[asof.group(1).lower()], int(asof.group(2)))
+        except ValueError:
+            continue
+        out.append(TextFact(metric, value, metric, sent.start, sent.end, s[:600], None, date))
+    return out
