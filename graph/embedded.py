@@ -25,7 +25,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +143,11 @@ def _read_stamp(folder: Path) -> dict[str, Any]:
 
 
 def ensure_database(
-    snapshot_path: Path | None = None, folder: Path | None = None, *, force: bool = False
+    snapshot_path: Path | None = None,
+    folder: Path | None = None,
+    *,
+    force: bool = False,
+    log: Callable[[str], None] | None = None,
 ) -> Path:
     """The embedded database for the snapshot, (re)built if stale.
 
@@ -155,6 +159,8 @@ def ensure_database(
         Where the database lives (default ``$CHAINSHOCK_HOME/cypher``).
     force : bool
         Rebuild even when the stamp matches.
+    log : callable, optional
+        Told when a (re)build starts.
 
     Returns
     -------
@@ -180,6 +186,8 @@ def ensure_database(
         }
         if not force and db_path.exists() and stamp == wanted:
             return db_path
+        if log:
+            log(f"building the embedded Cypher database from snapshot {content_hash} in {folder}")
         graph = project(read_snapshot(snapshot_path))
         tmp = folder / f".{DB_NAME}.building-{os.getpid()}"
         try:
@@ -289,10 +297,13 @@ class EmbeddedEngine:
 
     @classmethod
     def open(
-        cls, snapshot_path: Path | None = None, folder: Path | None = None
+        cls,
+        snapshot_path: Path | None = None,
+        folder: Path | None = None,
+        log: Callable[[str], None] | None = None,
     ) -> EmbeddedEngine:
         """Build the database if stale, then open it read-only."""
-        return cls(ensure_database(snapshot_path, folder))
+        return cls(ensure_database(snapshot_path, folder, log=log))
 
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> QueryResult:
         """Run one read-only statement with ``params`` passed as parameters."""

@@ -80,6 +80,8 @@ def resolve_settings(
     if password is None and local and local[0] == uri:
         password = local[1]
     if password is None:
+        if not local and origin == "defaults":
+            raise BackendError(f"no Neo4j configured: {START_HINT}, with NEO4J_PASSWORD set")
         raise BackendError(
             f"no Neo4j password for {uri}: set NEO4J_PASSWORD or pass --password "
             "(`chainshock neo4j start` keeps its own)"

@@ -1,0 +1,233 @@
+"""``chainshock cypher``: run a Cypher query on the embedded engine or on Neo4j.
+
+::
+
+    chainshock cypher "MATCH (c:Company) RETURN c.id AS id LIMIT 5"
+    chainshock cypher --name direct_suppliers --param company=company:nvidia
+    chainshock cypher --file my.cypher --param n=3 --engine neo4j --json
+    chainshock cypher --list
+
+Queries run read-only; parameters are always sent as parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from chainshock.errors import BackendError
+from chainshock.graph.cypher_result import QueryResult
+from chainshock.queries.cypher_library import (
+    ENGINES,
+    LibraryQuery,
+    get_query,
+    load_library,
+    parse_adhoc_params,
+    parse_query,
+    split_pair,
+)
+
+from ._common import emit_json, err, guarded, out
+
+__all__ = ["format_value", "register", "run_query"]
+
+
+def format_value(value: Any) -> str:
+    """A cell for the table view.
+
+    >>> format_value(64551000000.0), format_value(0.16), format_value(["a", "b"]), format_value(None)
+    ('64,551,000,000', '0.16', 'a > b', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isfinite(value) and abs(value) >= 1000 and value == int(value):
+            return f"{int(value):,}"
+        return f"{value:.4g}"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10000 else str(value)
+    if isinstance(value, list):
+        return " > ".join(format_value(v) for v in value) if all(
+            isinstance(v, str) for v in value
+        ) else ", ".join(format_value(v) for v in value)
+    if isinstance(value, dict):
+        inner = ", ".join(f"{k}={format_value(v)}" for k, v in value.items())
+        return "{" + inner + "}"
+    return str(value)
+
+
+def run_query(
+    text: str,
+    params: dict[str, Any],
+    engine: str,
+    *,
+    uri: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+) -> QueryResult:
+    """Run ``text`` read-only on ``engine`` (opened here, closed after)."""
+    if engine == "embedded":
+        from chainshock.graph.embedded import EmbeddedEngine
+
+        with EmbeddedEngine.open(log=lambda m: err.print(m, markup=False)) as emb:
+            return emb.run(text, params)
+    from chainshock.graph.neo4j_store import Neo4jEngine, resolve_settings
+
+    settings = resolve_settings(uri, user, password)
+    with Neo4jEngine(settings) as neo:
+        return neo.run(text, params)
+
+
+def _library_params(query: LibraryQuery, pairs: list[str]) -> dict[str, Any]:
+    given: dict[str, Any] = {}
+    for pair in pairs:
+        key, value = split_pair(pair)
+        given[key] = value
+    return query.bind(given)
+
+
+def _print_list(library: dict[str, LibraryQuery], as_json: bool) -> None:
+    if as_json:
+        emit_json(
+            {
+                "queries": [
+                    {
+                        "name": q.name,
+                        "question": q.question,
+                        "params": [
+                            {"name": p.name, "type": p.type, "required": p.required,
+                             "default": p.default, "doc": p.doc}
+                            for p in q.params
+                        ],
+                        "examples": list(q.examples),
+                        "portable": q.portable,
+                        "why": q.why or None,
+                    }
+                    for q in library.values()
+                ]
+            }
+        )
+        return
+    table = Table(title=f"{len(library)} library queries", show_lines=False, expand=False)
+    table.add_column("name", style="bold", no_wrap=True)
+    table.add_column("question")
+    table.add_column("parameters")
+    for q in library.values():
+        params = ", ".join(
+            p.name + ("" if p.required else f"={p.default}") for p in q.params
+        )
+        table.add_row(q.name + ("" if q.portable else " *"), q.question, params)
+    out.print(table)
+    out.print("* has a Neo4j and an embedded variant (see the file's `why:` line)", style="dim")
+
+
+def _print_result(result: QueryResult, title: str | None) -> None:
+    cells = [[format_value(v) for v in row] for row in result.rows]
+    widths = [
+        max([len(col), *(len(r[i]) for r in cells)]) for i, col in enumerate(result.columns)
+    ]
+    caption = f"{len(result.rows)} rows · {result.engine}"
+    if sum(widths) + 3 * len(widths) + 1 <= out.width or len(result.columns) <= 2:
+        table = Table(title=title, caption=caption)
+        for col in result.columns:
+            table.add_column(col, overflow="fold")
+        for row in cells:
+            table.add_row(*row)
+        out.print(table)
+        return
+    # Too wide for the terminal: one block per row, a column per line, so
+    # long ids, quotes and URLs stay readable instead of folding into slivers.
+    if title:
+        out.print(title, style="bold", markup=False)
+    key_width = max(len(c) for c in result.columns)
+    for n, row in enumerate(cells, 1):
+        block = Table.grid(padding=(0, 2))
+        block.add_column(style="cyan", no_wrap=True, min_width=key_width)
+        block.add_column(overflow="fold")
+        for col, cell in zip(result.columns, row, strict=True):
+            block.add_row(col, cell)
+        out.rule(f"row {n}", align="left", style="dim")
+        out.print(block)
+    out.print(caption, style="dim", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``chainshock cypher`` to ``app``."""
+
+    @app.command("cypher")
+    @guarded
+    def cypher(
+        query: Annotated[str | None, typer.Argument(help="A Cypher query (read-only).")] = None,
+        file: Annotated[
+            Path | None, typer.Option("--file", "-f", help="Run the query in this file.")
+        ] = None,
+        name: Annotated[
+            str | None, typer.Option("--name", "-n", help="Run a library query by name (see --list).")
+        ] = None,
+        param: Annotated[
+            list[str] | None,
+            typer.Option("--param", "-p", help="A parameter as name=value; repeat for more."),
+        ] = None,
+        engine: Annotated[
+            str, typer.Option("--engine", "-e", help="embedded (default, no server) or neo4j.")
+        ] = "embedded",
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+        list_queries: Annotated[
+            bool, typer.Option("--list", help="List the library's queries and their questions.")
+        ] = False,
+        uri: Annotated[str | None, typer.Option("--uri", help="Neo4j URI (else NEO4J_URI).")] = None,
+        user: Annotated[str | None, typer.Option("--user", help="Neo4j user (else NEO4J_USER).")] = None,
+        password: Annotated[
+            str | None,
+            typer.Option("--password", help="Neo4j password (prefer NEO4J_PASSWORD).", show_default=False),
+        ] = None,
+    ) -> None:
+        """Run a Cypher query, a query file or a named library query, read-only.
+
+        A table by default; --json prints {query, engine, params, columns, rows}.
+        """
+        if list_queries:
+            _print_list(load_library(), as_json)
+            return
+        given = [x for x in (query, file, name) if x is not None]
+        if len(given) != 1:
+            raise BackendError(
+                "give exactly one of a QUERY, --file F or --name NAME (see `chainshock cypher --list`)"
+            )
+        if engine not in ENGINES:
+            raise BackendError(f"--engine {engine!r}: use embedded or neo4j")
+        pairs = list(param or [])
+        label: str | None = None
+        if name is not None:
+            lib_query = get_query(name)
+            text, params, label = lib_query.text(engine), _library_params(lib_query, pairs), name
+        elif file is not None:
+            if not file.is_file():
+                raise BackendError(f"--file {file}: no such file")
+            raw = file.read_text(encoding="utf-8")
+            if raw.lstrip().startswith("// name:"):
+                file_query = parse_query(raw, file)
+                text, params, label = file_query.text(engine), _library_params(file_query, pairs), file_query.name
+            else:
+                text, params = raw, parse_adhoc_params(pairs)
+        else:
+            text, params = str(query), parse_adhoc_params(pairs)
+        result = run_query(text, params, engine, uri=uri, user=user, password=password)
+        if as_json:
+            emit_json(
+                {
+                    "query": label,
+                    "engine": result.engine,
+                    "params": params,
+                    "columns": result.columns,
+                    "rows": result.records(),
+                }
+            )
+        else:
+            _print_result(result, label)
