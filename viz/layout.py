@@ -67,7 +67,7 @@ def tier_layout(
         2 contracts); items keep their order inside a lane.
     rows : int, optional
         Rows per sub-column; default grows with the square root of the
-        node count so the drawing stays about twice as wide as tall.
+        node count so the drawing keeps a screen's proportions.
 
     Returns
     -------
@@ -76,7 +76,8 @@ def tier_layout(
     """
     items = list(items)
     if rows is None:
-        rows = max(12, math.ceil(math.sqrt(len(items)) * 0.75))
+        # About 16:10 for the whole drawing: width ~ (n / rows) * DX, height ~ rows * DY.
+        rows = max(12, math.ceil(math.sqrt(len(items) * DX / DY / 1.6)))
     lanes: dict[tuple[int, int, int], list[str]] = defaultdict(list)
     for node_id, tier, lane in items:
         col = column_of(tier)
@@ -89,14 +90,18 @@ def tier_layout(
         keys = sorted(k for k in lanes if k[0] == col)
         if not keys:
             continue
+        total = sum(len(lanes[k]) for k in keys)
         width = 0.0
         y0 = 0.0
         for key in keys:
             ids = lanes[key]
-            n_sub = math.ceil(len(ids) / rows)
-            height = min(rows, len(ids))
+            # Lanes stacked in one column share its height, so the cloud's
+            # column (cloud, industrials, utilities) is no taller than others.
+            lane_rows = len(ids) if total <= rows else max(2, round(rows * len(ids) / total))
+            n_sub = math.ceil(len(ids) / lane_rows)
+            height = min(lane_rows, len(ids))
             for i, node_id in enumerate(ids):
-                sub, row = divmod(i, rows)
+                sub, row = divmod(i, lane_rows)
                 positions[node_id] = (x0 + sub * DX, y0 + row * DY)
             width = max(width, (n_sub - 1) * DX)
             y0 += height * DY + LANE_GAP

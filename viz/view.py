@@ -134,6 +134,7 @@ class GraphView:
     legend: list[dict[str, Any]]
     headers: list[dict[str, Any]]
     meta: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def group_styles(self) -> list[tuple[str, str, str]]:
@@ -291,8 +292,14 @@ def build_view(
             "accession": src.get("accession"),
         }
 
-    def cite(source_id: str) -> dict[str, Any]:
-        return sources.get(source_id) or {"id": source_id, "title": source_id, "url": None}
+    cited: dict[str, dict[str, Any]] = {}
+
+    def cite(source_id: str) -> str:
+        # Sources are stored once per page and cited by id: a filing backs
+        # thousands of facts, and repeating it would bloat a large view.
+        if source_id not in cited:
+            cited[source_id] = sources.get(source_id) or {"id": source_id, "title": source_id, "url": None}
+        return source_id
 
     edges = snapshot.edges[snapshot.edges["source"].isin(kept) & snapshot.edges["target"].isin(kept)]
     edge_ids = set(edges["id"])
@@ -501,4 +508,12 @@ def build_view(
         "scenario": result.scenario.name if result is not None else None,
         "sized_by": "price change at the end of the horizon" if result is not None else None,
     }
-    return GraphView(title=title, nodes=view_nodes, edges=view_edges, legend=legend, headers=headers, meta=meta)
+    return GraphView(
+        title=title,
+        nodes=view_nodes,
+        edges=view_edges,
+        legend=legend,
+        headers=headers,
+        meta=meta,
+        sources=dict(sorted(cited.items())),
+    )

@@ -90,10 +90,12 @@ def _template() -> jinja2.Template:
 def _network(view: GraphView, physics: bool = False) -> Network:
     """The pyvis network: nodes at their precomputed positions, options set."""
     physics = physics and len(view.nodes) <= PHYSICS_MAX_NODES
-    large = len(view.nodes) > 1000 or len(view.edges) > 3000
+    large = _is_large(view)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
     for node in view.nodes:
-        opts = {k: v for k, v in node.items() if k not in ("id", "label", "shape", "color")}
+        # ``info`` (tooltip data) travels beside the DataSet, not in it:
+        # vis-network copies every node option, which costs seconds at 5,000.
+        opts = {k: v for k, v in node.items() if k not in ("id", "label", "shape", "color", "info")}
         if physics:
             # Keep each tier in its column; let nodes only spread vertically.
             opts["fixed"] = {"x": True, "y": False}
@@ -103,7 +105,10 @@ def _network(view: GraphView, physics: bool = False) -> Network:
             # border must override the group's colour.
             net.node_map[node["id"]]["color"] = node["color"]
     for edge in view.edges:
-        opts = {k: v for k, v in edge.items() if k not in ("from", "to")}
+        opts = {k: v for k, v in edge.items() if k not in ("from", "to", "info")}
+        if large:
+            # Dashed lines cost canvas ~5x more than solid ones.
+            opts.pop("dashes", None)
         net.add_edge(edge["from"], edge["to"], **opts)
     net.set_options(
         json.dumps(
@@ -142,6 +147,7 @@ def _network(view: GraphView, physics: bool = False) -> Network:
                 },
                 "edges": {
                     "smooth": False if large else {"enabled": True, "type": "curvedCW", "roundness": 0.12},
+                    "color": {"opacity": 0.35 if large else 1.0},
                     "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
                     "selectionWidth": 2,
                     "hoverWidth": 1.5,
@@ -164,13 +170,21 @@ def render_view(view: GraphView, physics: bool = False) -> str:
     data = {
         "nodes": nodes,
         "edges": edges,
+        "nodeInfo": {n["id"]: n["info"] for n in view.nodes},
+        "edgeInfo": {e["id"]: e["info"] for e in view.edges},
         "options": json.loads(options),
         "legend": view.legend,
         "headers": view.headers,
+        "headerSize": _header_size(view),
         "meta": view.meta,
+        "sources": view.sources,
         "edgeTypes": [
-            {"type": t, "color": style.get("color", "#888"), "dashes": bool(style.get("dashes"))}
-            for t, style in _edge_types(edges).items()
+            {
+                "type": t,
+                "color": style.get("color", "#888"),
+                "dashes": bool(style.get("dashes")) and not _is_large(view),
+            }
+            for t, style in _edge_types(view.edges).items()
         ],
     }
     return _template().render(
@@ -182,6 +196,17 @@ def render_view(view: GraphView, physics: bool = False) -> str:
         vis_css=Markup(css),
         data_json=Markup(json_for_html(data)),
     )
+
+
+def _is_large(view: GraphView) -> bool:
+    """Large graphs trade looks for speed: straight solid edges, hidden while moving."""
+    return len(view.nodes) > 1000 or len(view.edges) > 3000
+
+
+def _header_size(view: GraphView) -> float:
+    """Tier headers readable when the whole graph is fitted to the screen."""
+    xs = [n["x"] for n in view.nodes] or [0.0]
+    return round(max(22.0, (max(xs) - min(xs)) / 110.0), 1)
 
 
 def _edge_types(edges: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

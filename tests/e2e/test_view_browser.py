@@ -229,7 +229,7 @@ def test_edge_tooltip_shows_the_evidence_quote(browser, synthetic_view):
     _wait_drawn(page)
     page.evaluate("(id) => window.chainshock.network.selectEdges([id])", supplies["id"])
     page.evaluate(
-        "(id) => { const d = window.chainshock.edges.get(id); document.getElementById('details').replaceChildren(d.title.cloneNode(true)); }",
+        "(id) => { document.getElementById('details').replaceChildren(window.chainshock.edgeTip(window.chainshock.data.edgeInfo[id])); }",
         supplies["id"],
     )
     text = page.locator("#details").inner_text()
@@ -293,7 +293,7 @@ def test_hostile_names_quotes_and_urls_stay_text(browser, hostile_view):
     page.evaluate(
         """() => {
             const e = window.chainshock.edges.get().find(e => e.from === "company:evil" && e.to === "company:nvidia");
-            document.getElementById("details").replaceChildren(e.title.cloneNode(true));
+            document.getElementById("details").replaceChildren(window.chainshock.edgeTip(window.chainshock.data.edgeInfo[e.id]));
         }"""
     )
     details = page.locator("#details")
