@@ -1,0 +1,291 @@
+"""The Cypher library on both engines: same rows, read-only, parameters safe.
+
+Every library query runs on the embedded engine and on a real Neo4j 5.26
+(started for the session by ``chainshock neo4j start``) against the same
+snapshot, and must return the same rows (order-normalised, numbers compared
+to 9 significant digits).
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chainshock.graph.cypher_result import normalise_rows
+from chainshock.graph.embedded import EmbeddedEngine
+from chainshock.graph.neo4j_server import free_port
+from chainshock.graph.neo4j_store import (
+    Neo4jEngine,
+    Neo4jSettings,
+    connect,
+    graph_counts,
+    load_graph,
+)
+from chainshock.graph.property_graph import PropertyGraph, project
+from chainshock.graph.snapshot import read_snapshot
+from chainshock.queries.cypher_library import LibraryQuery, load_library, split_pair
+
+from chainshock.errors import BackendError
+
+pytestmark = pytest.mark.neo4j
+
+LIBRARY = load_library()
+
+
+def example_params(q: LibraryQuery) -> list[dict[str, str]]:
+    out = []
+    for example in q.examples:
+        args = shlex.split(example)
+        params = {}
+        for i, a in enumerate(args):
+            if a == "--param":
+                k, v = split_pair(args[i + 1])
+                params[k] = v
+        out.append(params)
+    return out
+
+
+# Beyond each file's example: defaults, other hop counts and ends, empty answers.
+EXTRA: dict[str, list[dict[str, str]]] = {
+    "suppliers_within_hops": [
+        {"company": "company:saas-developers", "max_hops": "6"},
+        {"company": "company:microsoft", "max_hops": "1"},
+        {"company": "company:nobody"},
+    ],
+    "supply_paths": [
+        {"producer": "company:samsung", "segment": "company:smartphone-buyers"},
+        {"producer": "company:micron", "segment": "company:saas-developers", "max_hops": "4"},
+    ],
+    "single_point_buyers": [{"max_producers": "1", "max_hops": "6"}, {"max_hops": "0"}],
+    "single_points_of_failure": [{"max_producers": "1"}],
+    "expiring_contracts": [
+        {"months": "12", "as_of": "2025-10-01"},
+        {"months": "240", "as_of": "2025-01-01"},
+    ],
+    "hyperscaler_power": [{"hyperscaler": "company:microsoft"}],
+    "index_exposure": [{"index_id": "index:kospi"}],
+    "memory_cost_exposure": [{"products": "product:dram,product:nand"}],
+    "market_concentration": [{"min_producers": "3"}],
+    "company_profile": [{"company": "company:samsung"}, {"company": "000660"}],
+    "company_facts": [{"company": "company:vertiv"}],
+    "country_exposure": [{"products": "product:hbm"}],
+    "edge_evidence": [{"subject": "fact:microsoft:capex:2025:FY"}, {"subject": "contract:amazon-talen-susquehanna-2025"}],
+    "investments": [{"company": "company:microsoft"}, {"company": "company:apple"}],
+    "largest_backlogs": [{"limit": "1"}],
+}
+# These may legitimately be empty for some parameters; all others must answer.
+MAY_BE_EMPTY = {"unsupported_edges"}
+
+
+def cases() -> list[tuple[str, dict[str, str]]]:
+    out = []
+    for name, q in LIBRARY.items():
+        sets = example_params(q) + EXTRA.get(name, [])
+        if all(not p.required for p in q.params):
+            sets.append({})
+        for params in sets:
+            out.append((name, params))
+    return out
+
+
+@pytest.fixture(scope="module")
+def mini_graph(mini_snapshot: Path) -> PropertyGraph:
+    return project(read_snapshot(mini_snapshot))
+
+
+@pytest.fixture(scope="module")
+def embedded(mini_snapshot: Path, tmp_path_factory: pytest.TempPathFactory):
+    engine = EmbeddedEngine.open(mini_snapshot, tmp_path_factory.mktemp("cypher"))
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def neo4j(neo4j_settings: Neo4jSettings, mini_graph: PropertyGraph):
+    driver = connect(neo4j_settings)
+    try:
+        load_graph(driver, mini_graph, database=neo4j_settings.database)
+    finally:
+        driver.close()
+    engine = Neo4jEngine(neo4j_settings)
+    yield engine
+    engine.close()
+
+
+def both(embedded: EmbeddedEngine, neo4j: Neo4jEngine, q: LibraryQuery, params: dict[str, Any]):
+    bound = q.bind(params)
+    return embedded.run(q.text("embedded"), bound), neo4j.run(q.text("neo4j"), bound)
+
+
+def test_library_is_big_enough():
+    assert len(LIBRARY) >= 15
+
+
+@pytest.mark.parametrize(("name", "params"), cases(), ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in v.items()) or "defaults")
+def test_same_rows_on_both_engines(embedded, neo4j, name, params):
+    q = LIBRARY[name]
+    if "as_of" in {p.name for p in q.params}:
+        params = {"as_of": "2025-10-01", **params}  # "today" would make the answer drift
+    emb, neo = both(embedded, neo4j, q, params)
+    assert emb.columns == neo.columns
+    assert normalise_rows(emb.rows) == normalise_rows(neo.rows)
+    if name not in MAY_BE_EMPTY and params in example_params(q):
+        assert emb.rows, f"{name} {params} returned no rows on either engine"
+
+
+def _records(engine, name: str, **params: str) -> list[dict[str, Any]]:
+    q = LIBRARY[name]
+    return engine.run(q.text(engine.name), q.bind(params)).records()
+
+
+@pytest.mark.parametrize("engine_name", ["embedded", "neo4j"])
+def test_answers_are_right(embedded, neo4j, engine_name):
+    engine = embedded if engine_name == "embedded" else neo4j
+    spof = _records(engine, "single_points_of_failure", max_producers="1")
+    assert {(r["product"], round(r["hhi"])) for r in spof} == {("product:cowos", 8100), ("product:gpu-accelerator", 6400)}
+
+    expiring = _records(engine, "expiring_contracts", months="12", as_of="2025-10-01")
+    assert {r["contract"] for r in expiring} == {"contract:nvidia-skhynix-hbm-lta-2025"}
+    assert {(r["party"], r["role"]) for r in expiring} == {("company:nvidia", "buyer"), ("company:sk-hynix", "seller")}
+    assert {r["product"] for r in expiring} == {"product:hbm"}
+
+    kospi = {r["company"]: r for r in _records(engine, "index_exposure", index_id="index:kospi")}
+    assert kospi["company:samsung"]["weight"] == pytest.approx(0.22)
+    assert kospi["company:samsung"]["memory_market_share"] == pytest.approx(0.17 + 0.337 + 0.32)
+    assert kospi["company:sk-hynix"]["memory_products"] == 3
+
+    hops = _records(engine, "suppliers_within_hops", company="company:hon-hai", max_hops="2")
+    assert {r["supplier"] for r in hops} == {"company:nvidia", "company:sk-hynix", "company:micron", "company:samsung", "company:tsmc"}
+    assert all(r["source_id"] for r in hops), "every edge on a path carries its evidence"
+    two = [r for r in hops if r["supplier"] == "company:sk-hynix"]
+    assert two[0]["path"] == ["company:sk-hynix", "company:nvidia", "company:hon-hai"]
+
+    paths = _records(engine, "supply_paths", producer="company:sk-hynix", segment="company:saas-developers")
+    assert [p["hops"] for p in paths] == [5, 5]
+    assert paths[0]["route"].startswith("company:sk-hynix > company:nvidia > ")
+
+    power = _records(engine, "hyperscaler_power")
+    assert {(r["hyperscaler"], r["utility"], r["contract"]) for r in power} == {
+        ("company:amazon", "company:talen", "contract:amazon-talen-susquehanna-2025"),
+        ("company:microsoft", "company:constellation", "contract:microsoft-constellation-crane-2024"),
+    }
+    capex = _records(engine, "capex_by_hyperscaler")
+    assert [(r["company"], r["fiscal_year"], r["capex_usd"]) for r in capex] == [
+        ("company:amazon", 2024, 8.2999e10),
+        ("company:microsoft", 2024, 4.4477e10),
+        ("company:microsoft", 2025, 6.4551e10),
+    ]
+    assert all(r["source_ref"] for r in capex)
+    backlog = _records(engine, "largest_backlogs")
+    assert [(r["company"], r["backlog_usd"], r["period_end"]) for r in backlog] == [("company:vertiv", 8.5e9, "2025-06-30")]
+    exposure = _records(engine, "memory_cost_exposure")
+    nvidia = {(r["route"], r["supplier"]) for r in exposure if r["company"] == "company:nvidia"}
+    assert ("supplies", "company:sk-hynix") in nvidia and ("supplies", "company:micron") in nvidia
+    assert _records(engine, "unsupported_edges") == []
+
+
+def test_load_is_idempotent(neo4j, neo4j_settings, mini_graph):
+    driver = connect(neo4j_settings)
+    try:
+        before = graph_counts(driver, neo4j_settings.database)
+        report = load_graph(driver, mini_graph, database=neo4j_settings.database)
+        after = graph_counts(driver, neo4j_settings.database)
+    finally:
+        driver.close()
+    assert before == after == {k: v for k, v in sorted(mini_graph.counts().items()) if v}
+    assert report.removed == {}
+
+
+WRITES = [
+    "CREATE (n:Company {id: 'company:evil', name: 'Evil'}) RETURN n",
+    "MATCH (c:Company {id: 'company:nvidia'}) SET c.name = 'pwned' RETURN c.name",
+    "MATCH (c:Company {id: 'company:nvidia'}) DETACH DELETE c",
+    "MERGE (c:Company {id: 'company:evil'}) RETURN c.id",
+    "MATCH (a:Company {id: 'company:nvidia'}), (b:Company {id: 'company:apple'}) CREATE (a)-[:SUPPLIES {id: 'x'}]->(b)",
+]
+
+
+def _count_all(engine) -> list[Any]:
+    return engine.run(
+        "MATCH (c:Company) WITH count(c) AS n MATCH (c:Company {id: 'company:nvidia'}) "
+        "RETURN n, c.name AS name, COUNT { MATCH (:Company)-[:SUPPLIES]->(:Company) } AS supplies"
+    ).rows
+
+
+@pytest.mark.parametrize("engine_name", ["embedded", "neo4j"])
+@pytest.mark.parametrize("query", WRITES)
+def test_writes_are_refused_and_change_nothing(embedded, neo4j, engine_name, query):
+    engine = embedded if engine_name == "embedded" else neo4j
+    before = _count_all(engine)
+    with pytest.raises(BackendError, match="read-only"):
+        engine.run(query)
+    assert _count_all(engine) == before == [[16, "NVIDIA", 18]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "COPY (MATCH (n) RETURN n.id) TO '/tmp/chainshock-leak.csv'",
+        "LOAD FROM '/etc/passwd' RETURN *",
+        "MATCH (n) RETURN n.id; CREATE (:Company {id: 'x'})",
+        "INSTALL httpfs",
+        "   // only a comment",
+    ],
+)
+def test_embedded_refuses_file_and_multi_statements(embedded, query):
+    with pytest.raises(BackendError):
+        embedded.run(query)
+    assert not Path("/tmp/chainshock-leak.csv").exists()
+
+
+HOSTILE = [
+    "company:nvidia' OR 1=1 //",
+    "x'}) MATCH (n) DETACH DELETE n //",
+    "company:nvidia\") RETURN 1 UNION MATCH (n) RETURN n //",
+    "\\' ; CREATE (:Company {id:'evil'}) //",
+    "$company",
+    "company:nvidia\n}) DETACH DELETE b //",
+    "",
+    "🚀' RETURN 1 //",
+]
+
+
+@pytest.mark.parametrize("engine_name", ["embedded", "neo4j"])
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_parameter_values_are_only_data(embedded, neo4j, engine_name, value):
+    engine = embedded if engine_name == "embedded" else neo4j
+    before = _count_all(engine)
+    for name, key in (("direct_suppliers", "company"), ("edge_evidence", "subject"), ("company_profile", "company")):
+        assert _records(engine, name, **{key: value}) == []
+    q = LIBRARY["memory_cost_exposure"]
+    assert engine.run(q.text(engine.name), q.bind({"products": [value, "product:hbm"]})).rows
+    assert _count_all(engine) == before
+
+
+@pytest.mark.parametrize("engine_name", ["embedded", "neo4j"])
+def test_syntax_error_names_the_position(embedded, neo4j, engine_name):
+    engine = embedded if engine_name == "embedded" else neo4j
+    with pytest.raises(BackendError) as info:
+        engine.run("MATCH (n:Company) RETRN n")
+    text = str(info.value)
+    assert "RETRN" in text
+    assert ("offset: 18" in text) or ("column 19" in text)
+
+
+def test_unreachable_neo4j_says_how_to_start_one():
+    settings = Neo4jSettings(uri=f"bolt://127.0.0.1:{free_port()}", user="neo4j", password="not-used-here")
+    with pytest.raises(BackendError) as info:
+        Neo4jEngine(settings)
+    text = str(info.value)
+    assert "chainshock neo4j start" in text and "docker compose up -d neo4j" in text
+    assert "not-used-here" not in text
+
+
+def test_wrong_password_is_a_clear_error(neo4j_settings):
+    bad = Neo4jSettings(uri=neo4j_settings.uri, user="neo4j", password="wrong-password-123")
+    with pytest.raises(BackendError, match="wrong password") as info:
+        Neo4jEngine(bad)
+    assert "wrong-password-123" not in str(info.value)
+    assert "wrong-password-123" not in repr(bad)
