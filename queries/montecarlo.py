@@ -51,22 +51,27 @@ class Draws:
 
     values: np.ndarray  # (E, D+1) entry values of A
     theta: np.ndarray  # (n, D+1) pass-through
-    rescaled: int  # draws-columns in which some share total was scaled back to 1
+    rescaled: int  # draws in which some buyer's cost shares were scaled back to 1
+    rescaled_market: int = 0  # draws in which some product's market shares were scaled back
 
     @property
     def columns(self) -> int:
         return int(self.values.shape[1])
 
 
-def _cap_totals(values: np.ndarray, groups: np.ndarray, n: int) -> tuple[np.ndarray, int]:
-    """Scale each group's column sums down to 1 where they exceed it."""
-    if values.shape[0] == 0:
-        return values, 0
+def _cap_totals(values: np.ndarray, groups: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Scale each group's column sums down to 1 where they exceed it.
+
+    Returns the scaled values and an (n, D) mask of the (group, draw) pairs
+    that were scaled.
+    """
     totals = np.zeros((n, values.shape[1]))
+    if values.shape[0] == 0:
+        return values, totals.astype(bool)
     np.add.at(totals, groups, values)
-    scale = np.where(totals > 1.0, 1.0 / np.maximum(totals, 1e-300), 1.0)
-    hit = int((totals > 1.0 + 1e-12).any(axis=0).sum())
-    return values * scale[groups], hit
+    over = totals > 1.0 + 1e-12
+    scale = np.where(over, 1.0 / np.maximum(totals, 1e-300), 1.0)
+    return values * scale[groups], over
 
 
 def sample(system: System, draws: int, seed: int | None) -> Draws:
@@ -83,8 +88,14 @@ def sample(system: System, draws: int, seed: int | None) -> Draws:
     t = np.clip(triangular(system.theta_low, system.theta_base, system.theta_high, draws, rng), 0, 1)
     # cost shares per buyer (USES + SUPPLIES) and market shares per product
     # (PRODUCES) are both "column j's inputs": the same cap applies.
-    v, hit = _cap_totals(v, system.cols, system.n)
-    return Draws(np.hstack([base_v, v]), np.hstack([base_t, t]), hit)
+    v, over = _cap_totals(v, system.cols, system.n)
+    products = np.array([label == "Product" for label in system.labels], dtype=bool)
+    return Draws(
+        np.hstack([base_v, v]),
+        np.hstack([base_t, t]),
+        int(over[~products].any(axis=0).sum()),
+        int(over[products].any(axis=0).sum()),
+    )
 
 
 def percentiles(x: np.ndarray, axis: int = -1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

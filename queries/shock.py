@@ -300,10 +300,10 @@ def run_shock(
             f"Monte Carlo: {D} draws (seed {scenario.seed}), each low/base/high range triangular with its mode at base, "
             "ranges independent; P5/P50/P95 over the draws."
         )
-        if draws.rescaled:
+        if draws.rescaled or draws.rescaled_market:
             assumptions.append(
-                f"In {draws.rescaled} of {D} draws some buyer's cost shares (or a product's market shares) "
-                "summed above 1 and were scaled back to 1."
+                f"Draws scaled back to 100%: {draws.rescaled} of {D} had some buyer's cost shares above 100%, "
+                f"{draws.rescaled_market} some product's producer market shares."
             )
     defaults = [system.ids[k] for k, src in enumerate(system.theta_source) if src.startswith("chainshock default")]
     if defaults:
@@ -344,9 +344,15 @@ def run_shock(
 
     impacts = _impacts(system, qs, P, SS, cost, margin, base_usd, base_src, windfall, sh, D)
     paths = _paths(system, M_base, s, scenario.top_k, SS[:, 0]) if scenario.top_k > 0 else []
-    indexes, idx_notes = _indexes(nodes, edges, facts, sources, system, margin, absorbed, windfall, scenario)
+    indexes, idx_notes = _indexes(
+        nodes, edges, facts, sources, system, margin, absorbed, windfall, base_usd, scenario
+    )
     assumptions.extend(idx_notes)
     capex = _capex(system, nodes, facts, sources, scenario, V, D) if scenario.capex else None
+    if capex is not None and any(c.baseline_source.startswith("equal split") for c in capex.shocks):
+        assumptions.append(
+            "Capex: the graph holds no capex facts for these hyperscalers, so the scenario total is split equally."
+        )
     if capex is not None:
         assumptions.append(
             "Demand-pull: Δx = (I − A)⁻¹ Δd with Δd_i = Σ_j capex_share[i, j]·Δcapex_j (Miller & Blair 2009, §2.3); "
@@ -595,6 +601,7 @@ def _indexes(
     margin: np.ndarray,
     absorbed: np.ndarray,
     windfall: np.ndarray,
+    cost_bases: np.ndarray,
     scenario: Scenario,
 ) -> tuple[list[IndexImpact], list[str]]:
     """Index changes under cap and equal weighting, constant P/E."""
@@ -603,7 +610,8 @@ def _indexes(
         return [], []
     notes = [
         "Index exposure: constant P/E, so a constituent's price moves by its earnings change "
-        "(windfall − margin hit) / baseline earnings (operating income, else net income, else revenue − cost of revenue)."
+        "(windfall − margin hit) / baseline earnings (operating income, else net income, else revenue − cost of revenue "
+        "or the curated cost base); constituents without a baseline count as unknown and lower coverage."
     ]
     cons = edges[edges["type"] == "CONSTITUENT_OF"]
     companies = sorted(set(cons["source"]))
@@ -622,7 +630,7 @@ def _indexes(
         unknown_hit = bool(np.isnan(margin[k, 0]) and abs(absorbed[k, 0]) > _TINY)
         if not affected and not unknown_hit:
             continue
-        earn = _earnings(facts, sources, c)
+        earn = _earnings(facts, sources, c, float(cost_bases[k, 0]))
         if earn is None or earn == 0:
             known[cpos[c]] = False
             continue
@@ -701,14 +709,23 @@ def _index_impact(
     )
 
 
-def _earnings(facts: pd.DataFrame, sources: pd.DataFrame, company: str) -> float | None:
+def _earnings(facts: pd.DataFrame, sources: pd.DataFrame, company: str, cost_base: float | None = None) -> float | None:
+    """Baseline annual earnings: operating income, else net income, else revenue minus cost.
+
+    The cost is the latest cost-of-revenue fact, else the company's curated
+    ``cost_base_usd`` (so a non-SEC filer with a revenue fact still counts).
+    """
     fact = latest_fact(facts, sources, company, _EARNINGS_METRICS)
     if fact is not None:
         return fact.value
     rev = latest_fact(facts, sources, company, ("revenue",))
+    if rev is None:
+        return None
     cor = latest_fact(facts, sources, company, ("cost_of_revenue",))
-    if rev is not None and cor is not None:
+    if cor is not None:
         return rev.value - cor.value
+    if cost_base is not None and not np.isnan(cost_base):
+        return rev.value - cost_base
     return None
 
 

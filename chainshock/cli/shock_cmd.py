@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,6 +12,9 @@ from chainshock.errors import ScenarioError
 from chainshock.home import snapshot_dir
 
 from ._common import emit_json, guarded, out
+
+if TYPE_CHECKING:
+    from chainshock.queries.result import Impact, ShockResult
 
 __all__ = ["register"]
 
@@ -104,7 +107,7 @@ def _usd(x: float | None) -> str:
     return f"{'-' if x < 0 else ''}${a:,.0f}"
 
 
-def _print(result) -> None:  # type: ignore[no-untyped-def]
+def _print(result: ShockResult) -> None:
     sc = result.scenario
     shocks = ", ".join(f"{s.name} {_pct(s.pct)}" for s in sc.shocks) or "capex only"
     out.print(f"[bold]{sc.name}[/]: {shocks}")
@@ -112,7 +115,7 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
     out.print(f"horizon {sc.quarters[0]}–{sc.quarters[-1]} ({sc.horizon_quarters} quarters); {mc}")
     if sc.description:
         out.print(sc.description, markup=False)
-    by_tier: dict[str, list] = {}
+    by_tier: dict[str, list[Impact]] = {}
     for imp in result.impacts:
         by_tier.setdefault(imp.tier, []).append(imp)
     mc_cols = sc.draws > 0
@@ -186,6 +189,11 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
             f"[bold]capex[/]: {_usd(cx.total_change_usd)} change, {_usd(cx.allocated_usd)} spent with suppliers "
             f"in the graph, {_usd(cx.unallocated_usd)} elsewhere"
         )
+        for cs in cx.shocks:
+            out.print(
+                f"  {cs.name}: {_usd(cs.baseline_usd)} -> {_usd(cs.shocked_usd)} ({cs.baseline_source})",
+                markup=False,
+            )
         table = Table(show_edge=False, pad_edge=False)
         for col in ("reaches", "revenue change", "P5", "P95", "backlog", "change / backlog"):
             table.add_column(col, justify="left" if col == "reaches" else "right")

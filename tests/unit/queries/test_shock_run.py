@@ -263,3 +263,26 @@ def test_a_runaway_cycle_is_refused(tmp_path):
     snap = read_snapshot(tmp_path / "g")
     with pytest.raises(ConvergenceError, match="company:gpu"):
         run_shock(snap, _scenario(node="company:gpu", pct=10))
+
+
+def test_earnings_baseline_falls_back_to_revenue_minus_cost():
+    import pandas as pd
+    from chainshock.queries.shock import _earnings
+
+    facts = pd.DataFrame(
+        {
+            "company": ["c:a", "c:a", "c:b"],
+            "metric": ["revenue", "cost_of_revenue", "revenue"],
+            "fiscal_year": [2025, 2025, 2025],
+            "fiscal_period": ["FY", "FY", "FY"],
+            "period_end": [dt.date(2025, 12, 31)] * 3,
+            "value": [100.0, 60.0, 50.0],
+            "unit": ["USD"] * 3,
+            "source_id": ["s"] * 3,
+        }
+    )
+    sources = pd.DataFrame({"id": ["s"], "url": ["https://example.org"]})
+    assert _earnings(facts, sources, "c:a") == 40.0
+    assert _earnings(facts, sources, "c:b", 45.0) == 5.0
+    assert _earnings(facts, sources, "c:b") is None
+    assert _earnings(facts, sources, "c:c", 10.0) is None
