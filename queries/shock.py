@@ -488,9 +488,8 @@ def _impacts(
 
     last = P[-1]
     pq = np.percentile(P[:, :, 1:], [5, 50, 95], axis=2) if D > 0 else None
-    shielded = set()
-    for t in sh.terms:
-        shielded.add(t.buyer)
+    # a buyer counts as shielded when one of its fixed-price terms is in force in the horizon
+    shielded = {t.buyer for j, t in enumerate(sh.terms) if sh.cover[:, j].any()}
     out: list[Impact] = []
     for k in range(system.n):
         moved = max(abs(last[k, 0]), abs(SS[k, 0]), float(np.nanmax(np.abs(margin[k]))) if not np.isnan(margin[k]).all() else 0.0)

@@ -39,9 +39,15 @@ def shock(
 ) -> None:
     """Trace a price or capex shock to companies, end customers and indexes.
 
-        chainshock shock scenarios/memory-squeeze.yaml
-        chainshock shock --node "product:hbm" --pct 30 --draws 0
-        chainshock shock scenarios/capex-doubling.yaml --json --draws 2000 --seed 7
+    Examples:
+
+    * `chainshock shock scenarios/memory-squeeze.yaml`
+
+    * `chainshock shock --node "SK hynix" --pct 10 --draws 0`
+
+    * `chainshock shock scenarios/capex-doubling.yaml --json --draws 2000 --seed 7`
+
+    The scenario format is in docs/scenarios.md.
     """
     _shock(scenario, node, pct, json_out, top, draws, seed, start, horizon)
 
