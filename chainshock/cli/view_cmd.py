@@ -38,10 +38,17 @@ def _resolve(snapshot: Snapshot, text: str) -> str:
 
 
 def run_shock(snapshot: Snapshot, scenario: Path) -> ShockResult:
-    """The scenario's result, computed exactly as `chainshock shock` does."""
-    from chainshock.queries.shock import run_scenario_file
+    """The scenario's result, computed exactly as `chainshock shock SCENARIO` does.
 
-    return run_scenario_file(snapshot, scenario)
+    Same calls, same arguments, so the report's numbers equal those of
+    `chainshock shock SCENARIO --json`.
+    """
+    from chainshock.queries.scenario import load_scenario
+    from chainshock.queries.shock import prepare, run_shock
+
+    spec, where = load_scenario(scenario)
+    spec = prepare(snapshot, spec, where)
+    return run_shock(snapshot, spec, file=str(scenario), start=None)
 
 
 def _check_out(path: Path, allowed: tuple[str, ...]) -> None:

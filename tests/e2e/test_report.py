@@ -1,0 +1,157 @@
+"""`chainshock report` end to end: the same numbers as `chainshock shock --json`,
+in JSON, Markdown and a self-contained HTML file checked in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from chainshock.viz.report_model import Report
+from chromium_support import SKIP_MESSAGE, chromium_executable, launch, open_file
+from support import MINI, run_cli
+from viz_fixtures import HOSTILE_NAME, HOSTILE_QUOTE, home_with, hostile_records
+
+SCENARIO = """\
+name: hbm-test
+description: HBM +30% on the small test graph
+start: 2026Q1
+horizon_quarters: 6
+shocks:
+  - {node: product:hbm, pct: 30}
+draws: 200
+seed: 7
+top_k: 3
+"""
+HOSTILE_SCENARIO = """\
+name: evil-test
+start: 2026Q1
+horizon_quarters: 4
+shocks:
+  - {node: company:evil, pct: 25}
+draws: 50
+seed: 1
+"""
+needs_chromium = pytest.mark.skipif(chromium_executable() is None, reason=SKIP_MESSAGE)
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory) -> tuple[Path, Path]:
+    home = tmp_path_factory.mktemp("report-home")
+    run_cli("build", "--data", str(MINI), home=home, check=True)
+    scenario = home / "hbm.yaml"
+    scenario.write_text(SCENARIO)
+    return home, scenario
+
+
+@pytest.fixture(scope="module")
+def shock_json(mini) -> dict:
+    home, scenario = mini
+    return json.loads(run_cli("shock", str(scenario), "--json", home=home, check=True).stdout)
+
+
+def test_json_report_carries_the_shock_result_unchanged(mini, shock_json, tmp_path):
+    home, scenario = mini
+    out = tmp_path / "report.json"
+    proc = run_cli("report", str(scenario), "--out", str(out), home=home, check=True)
+    assert proc.stdout.strip() == str(out.resolve())
+    doc = json.loads(out.read_text())
+    report = Report.model_validate(doc)  # validates against the published model
+    assert doc["result"] == shock_json
+    assert report.summary[0].startswith("Shock: HBM +30.0% from 2026Q1")
+    # Every margin row traces to a source; estimates are marked as such.
+    refs = {s.ref: s for s in report.sources}
+    for row in report.margins:
+        assert row.cost_base_source
+        assert row.estimate == refs[next(s.ref for s in report.sources if f"cost base of {row.name}" in s.used_for)].estimate
+    assert any(s.url and s.url.startswith("https://www.sec.gov/Archives/edgar/data/") for s in report.sources)
+
+
+def test_markdown_report_has_the_same_numbers(mini, shock_json, tmp_path):
+    home, scenario = mini
+    out = tmp_path / "report.md"
+    run_cli("report", str(scenario), "--out", str(out), home=home, check=True)
+    text = out.read_text()
+    assert text.startswith("# Impact report: hbm-test")
+    nvidia = next(i for i in shock_json["impacts"] if i["node"] == "company:nvidia")
+    row = next(line for line in text.splitlines() if line.startswith("| chips | NVIDIA |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[2] == f"{nvidia['price_change'] * 100:+.2f}%"
+    assert cells[3] == f"{nvidia['p5'] * 100:+.2f}%"
+    assert "## Sources" in text and "](<https://www.sec.gov/" in text
+
+
+def test_bad_output_extension_is_one_line_and_writes_nothing(mini, tmp_path):
+    home, scenario = mini
+    out = tmp_path / "report.pdf"
+    proc = run_cli("report", str(scenario), "--out", str(out), home=home)
+    assert proc.returncode != 0
+    assert "use a file ending in" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_missing_scenario_is_one_line(mini, tmp_path):
+    home, _ = mini
+    proc = run_cli("report", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "r.html"), home=home)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_html_report_numbers_equal_shock_json_in_the_browser(mini, shock_json, tmp_path):
+    home, scenario = mini
+    out = tmp_path / "report.html"
+    run_cli("report", str(scenario), "--out", str(out), home=home, check=True)
+    html = out.read_text()
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?://""", html.split('id="sources"')[0])
+    with launch() as browser:
+        page, log = open_file(browser, out)
+        cells = page.eval_on_selector_all(
+            "#tier-table tr[data-node] td[data-field]",
+            "tds => tds.map(td => [td.parentElement.dataset.node, td.dataset.field, td.dataset.value])",
+        )
+        shown = {(n, f): float(v) for n, f, v in cells if v}
+        expected = {
+            (i["node"], f): i[f] for i in shock_json["impacts"] for f in ("price_change", "p5", "p50", "p95") if i[f] is not None
+        }
+        assert shown == expected
+        margins = page.eval_on_selector_all(
+            "#margin-table tr[data-node] td[data-field=margin_hit_usd]",
+            "tds => tds.map(td => [td.parentElement.dataset.node, td.dataset.value])",
+        )
+        for node, value in margins:
+            assert float(value) == next(i["margin_hit_usd"] for i in shock_json["impacts"] if i["node"] == node)
+        assert page.locator("svg polyline").count() >= 1  # the quarterly chart is inline SVG
+        assert page.locator("#source-list a[href^='https://www.sec.gov/']").count() >= 1
+        assert log.console_errors == [] and log.page_errors == [] and log.dialogs == []
+        assert all(u.startswith("file://") for u in log.requests)
+        page.close()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_hostile_names_stay_text_in_every_report_format(tmp_path):
+    home = home_with(hostile_records(), tmp_path / "home")
+    scenario = tmp_path / "evil.yaml"
+    scenario.write_text(HOSTILE_SCENARIO)
+    for ext in ("html", "md", "json"):
+        run_cli("report", str(scenario), "--out", str(tmp_path / f"r.{ext}"), home=home, check=True)
+    md = (tmp_path / "r.md").read_text()
+    assert "<script" not in md and "<img" not in md and "&lt;script&gt;" in md
+    assert "javascript:" not in md
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert any(i["name"] == HOSTILE_NAME for i in doc["result"]["impacts"])
+    html = (tmp_path / "r.html").read_text()
+    assert "<script>window.__pwned" not in html and "<img src=x" not in html
+    with launch() as browser:
+        page, log = open_file(browser, tmp_path / "r.html")
+        text = page.locator("body").inner_text()
+        assert HOSTILE_NAME in text
+        assert HOSTILE_QUOTE in text  # the evidence quote, shown as text in Sources
+        assert page.evaluate("document.querySelectorAll('script, img, iframe').length") == 0
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.locator("a[href^='javascript:']").count() == 0
+        assert log.dialogs == [] and log.page_errors == []
+        page.close()

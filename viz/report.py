@@ -1,0 +1,485 @@
+"""Impact reports: HTML (one self-contained file), Markdown and JSON.
+
+:func:`build_report` is pure: a :class:`~chainshock.queries.result.ShockResult`
+and the snapshot it ran on in, a :class:`~chainshock.viz.report_model.Report`
+out (executive summary, price change by tier, margins, capex by bucket, the
+sources behind every number). :func:`render` turns it into text in one of
+three formats; :func:`write_report` writes it atomically.
+
+Everything shown comes from documents nobody here controls. HTML goes
+through Jinja's autoescape and SVG charts escape their own text; Markdown
+escapes HTML and Markdown syntax (:func:`md_text`); links are emitted only
+for ``http(s)`` URLs.
+
+Examples
+--------
+>>> from chainshock.queries.result import Impact, ScenarioInfo, ShockResult, ShockSpec
+>>> r = ShockResult(
+...     scenario=ScenarioInfo(name="demo", shocks=[ShockSpec(node="product:hbm", name="HBM",
+...         label="Product", pct=0.3, start_quarter="2026Q1")], quarters=["2026Q1"], horizon_quarters=1),
+...     impacts=[Impact(node="product:hbm", name="HBM", label="Product", tier="memory", price_change=0.3)])
+>>> rep = build_report(r)
+>>> rep.summary[0]
+'Shock: HBM +30.0% from 2026Q1, over 1 quarter (2026Q1–2026Q1).'
+>>> "| HBM |" in render(rep, "md")
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import jinja2
+from chainshock.graph.schema import TIERS
+from markupsafe import Markup
+
+from .charts import Bar, Series, bar_chart, line_chart, pct, usd
+from .links import edgar_url, safe_url, source_url
+from .report_model import CapexBucket, MarginRow, Report, ReportSource, TierSummary
+
+if TYPE_CHECKING:
+    from chainshock.graph.snapshot import Snapshot
+    from chainshock.queries.result import Impact, ShockResult
+
+__all__ = ["Format", "build_report", "md_text", "render", "write_report"]
+
+Format = Literal["html", "md", "json"]
+
+_TEMPLATES = Path(__file__).parent / "templates"
+_ACCESSION = re.compile(r"\b(\d{10}-\d{2}-\d{6})\b")
+_URL = re.compile(r"https?://[^\s)\"'<>]+")
+_PATHS_SHOWN = 10
+_MARGINS_SHOWN = 15
+_CHART_LINES = 6
+_BUCKET_OF_ROLE = {
+    "memory_producer": "memory",
+    "chip_designer": "chips",
+    "foundry": "chips",
+    "packaging": "chips",
+    "server_maker": "servers",
+    "utility": "utilities",
+    "hyperscaler": "cloud",
+    "neocloud": "cloud",
+}
+_BUCKET_OF_CATEGORY = {
+    "hbm": "memory",
+    "dram": "memory",
+    "nand": "memory",
+    "gpu_accelerator": "chips",
+    "custom_accelerator": "chips",
+    "wafer": "chips",
+    "advanced_packaging": "chips",
+    "ai_server": "servers",
+    "power_equipment": "power equipment",
+    "cooling": "cooling",
+    "construction": "construction",
+    "electricity": "utilities",
+    "cloud_compute": "cloud",
+}
+_BUCKET_ORDER = ("chips", "memory", "servers", "power equipment", "cooling", "construction", "utilities", "cloud")
+
+
+def _q(n: int) -> str:
+    return f"{n} quarter" + ("" if n == 1 else "s")
+
+
+def _band(p5: float | None, p95: float | None, fmt: Any = pct) -> str:
+    return f" (P5–P95 {fmt(p5)} to {fmt(p95)})" if p5 is not None and p95 is not None else ""
+
+
+class _Sources:
+    """Numbers sources as they are first cited: [1], [2], ..."""
+
+    def __init__(self, snapshot: Snapshot | None) -> None:
+        self.items: dict[str, ReportSource] = {}
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.by_accession: dict[str, str] = {}
+        if snapshot is not None:
+            frame = snapshot.sources.astype(object).where(snapshot.sources.notna(), None)
+            for row in frame.to_dict("records"):
+                self.rows[row["id"]] = row
+                if row.get("accession"):
+                    self.by_accession[str(row["accession"])] = row["id"]
+
+    def cite(self, source_id: str, used_for: str, quote: str | None = None) -> int:
+        item = self.items.get(source_id)
+        if item is None:
+            row = self.rows.get(source_id, {"id": source_id})
+            item = ReportSource(
+                ref=len(self.items) + 1,
+                id=source_id,
+                title=str(row.get("title") or source_id),
+                url=source_url(row),
+                kind=row.get("kind"),
+            )
+            self.items[source_id] = item
+        if used_for not in item.used_for and len(item.used_for) < 12:
+            item.used_for.append(used_for)
+        if quote and quote not in item.quotes and len(item.quotes) < 3:
+            item.quotes.append(quote)
+        return item.ref
+
+    def cite_text(self, text: str | None, used_for: str) -> int | None:
+        """Cite the document a result's ``*_source`` string names."""
+        if not text:
+            return None
+        if text.startswith("curated estimate") or "estimate" in text.split(":")[0]:
+            key = f"estimate:{used_for}"
+            if key not in self.items:
+                self.items[key] = ReportSource(
+                    ref=len(self.items) + 1, id=key, title=text, kind="estimate", estimate=True
+                )
+            self.items[key].used_for.append(used_for) if used_for not in self.items[key].used_for else None
+            return self.items[key].ref
+        m = _ACCESSION.search(text)
+        if m:
+            sid = self.by_accession.get(m[1])
+            if sid:
+                return self.cite(sid, used_for)
+            key = f"filing:{m[1]}"
+            if key not in self.items:
+                self.items[key] = ReportSource(
+                    ref=len(self.items) + 1, id=key, title=text, url=edgar_url(m[1]), kind="filing"
+                )
+            self.items[key].used_for.append(used_for) if used_for not in self.items[key].used_for else None
+            return self.items[key].ref
+        u = _URL.search(text)
+        key = f"text:{text}"
+        if key not in self.items:
+            self.items[key] = ReportSource(
+                ref=len(self.items) + 1, id=key, title=text, url=safe_url(u[0]) if u else None, kind="web" if u else None
+            )
+        if used_for not in self.items[key].used_for:
+            self.items[key].used_for.append(used_for)
+        return self.items[key].ref
+
+
+def _tiers(impacts: list[Impact]) -> list[TierSummary]:
+    by_tier: dict[str, list[Impact]] = defaultdict(list)
+    for imp in impacts:
+        by_tier[imp.tier].append(imp)
+    out = []
+    for tier in sorted(by_tier, key=lambda t: TIERS.index(t) if t in TIERS else len(TIERS)):
+        imps = by_tier[tier]
+        top = max(imps, key=lambda i: abs(i.price_change))
+        out.append(
+            TierSummary(
+                tier=tier,
+                nodes=len(imps),
+                top_node=top.node,
+                top_name=top.name,
+                price_change=top.price_change,
+                p5=top.p5,
+                p50=top.p50,
+                p95=top.p95,
+                mean_price_change=sum(i.price_change for i in imps) / len(imps),
+            )
+        )
+    return out
+
+
+def _margins(impacts: list[Impact], sources: _Sources) -> tuple[list[MarginRow], dict[str, int | None]]:
+    rows = [i for i in impacts if i.margin_hit_usd is not None and abs(i.margin_hit_usd) > 0]
+    rows.sort(key=lambda i: -abs(i.margin_hit_usd or 0.0))
+    out: list[MarginRow] = []
+    refs: dict[str, int | None] = {}
+    for imp in rows[:_MARGINS_SHOWN]:
+        src = imp.cost_base_source
+        refs[imp.node] = sources.cite_text(src, f"cost base of {imp.name}")
+        out.append(
+            MarginRow(
+                node=imp.node,
+                name=imp.name,
+                margin_hit_usd=float(imp.margin_hit_usd or 0.0),
+                p5=imp.margin_hit_p5,
+                p50=imp.margin_hit_p50,
+                p95=imp.margin_hit_p95,
+                input_cost_change=imp.input_cost_change,
+                pass_through=imp.pass_through,
+                pass_through_source=imp.pass_through_source,
+                cost_base_usd=imp.cost_base_usd,
+                cost_base_source=src,
+                estimate=bool(src and "estimate" in src.split(":")[0]),
+            )
+        )
+    return out, refs
+
+
+def _capex_buckets(result: ShockResult, snapshot: Snapshot | None) -> list[CapexBucket]:
+    if result.capex is None:
+        return []
+    roles: dict[str, list[str]] = {}
+    category: dict[str, str] = {}
+    makes: dict[str, set[str]] = defaultdict(set)
+    if snapshot is not None:
+        for row in snapshot.nodes.itertuples(index=False):
+            roles[row.id] = list(row.roles) if row.roles is not None else []
+            if row.label == "Product":
+                category[row.id] = json.loads(row.properties or "{}").get("category", "")
+        for row in snapshot.edges[snapshot.edges["type"] == "PRODUCES"].itertuples(index=False):
+            makes[row.source].add(category.get(row.target, ""))
+
+    def bucket(node: str, label: str, tier: str) -> str:
+        if label == "Product":
+            return _BUCKET_OF_CATEGORY.get(category.get(node, ""), tier)
+        for cat in ("power_equipment", "construction", "cooling"):
+            if cat in makes.get(node, set()):
+                return _BUCKET_OF_CATEGORY[cat]
+        for role in roles.get(node, []):
+            if role in _BUCKET_OF_ROLE:
+                return _BUCKET_OF_ROLE[role]
+        return "power equipment" if tier == "industrials" else tier
+
+    companies = [r for r in result.capex.reached if r.label == "Company"]
+    reached = companies or list(result.capex.reached)
+    acc: dict[str, CapexBucket] = {}
+    for r in reached:
+        b = bucket(r.node, r.label, r.tier)
+        cur = acc.setdefault(b, CapexBucket(bucket=b, revenue_change_usd=0.0, p5=0.0, p95=0.0))
+        cur.revenue_change_usd += r.revenue_change_usd
+        # Bands of a sum are not sums of bands; summing P5s and P95s gives a
+        # conservative (wider) range, labelled as such in the report.
+        cur.p5 = None if cur.p5 is None or r.p5 is None else cur.p5 + r.p5
+        cur.p95 = None if cur.p95 is None or r.p95 is None else cur.p95 + r.p95
+        if r.backlog_usd is not None:
+            cur.backlog_usd = (cur.backlog_usd or 0.0) + r.backlog_usd
+        cur.nodes.append(r.name)
+    order = {b: i for i, b in enumerate(_BUCKET_ORDER)}
+    return sorted(acc.values(), key=lambda b: (order.get(b.bucket, len(order)), -b.revenue_change_usd))
+
+
+def _path_sources(result: ShockResult, snapshot: Snapshot | None, sources: _Sources) -> list[list[int]]:
+    """For each shown path, the refs of the evidence behind its edges."""
+    if snapshot is None:
+        return [[] for _ in result.paths[:_PATHS_SHOWN]]
+    edges = snapshot.edges
+    index: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for row in edges.itertuples(index=False):
+        index[(row.type, row.source, row.target)].append(row.id)
+        if row.type == "USES":  # stored buyer -> product; paths run product -> buyer
+            index[(row.type, row.target, row.source)].append(row.id)
+    ev = snapshot.evidence
+    out: list[list[int]] = []
+    for path in result.paths[:_PATHS_SHOWN]:
+        refs: list[int] = []
+        for e in path.edges:
+            ids = list(index.get((e.type, e.source, e.target), []))
+            for via in e.via:
+                ids += index.get(("SUPPLIES", via, e.target), [])
+            for row in ev[ev["subject_id"].isin(ids)].itertuples(index=False):
+                ref = sources.cite(row.source_id, f"{e.type} {e.source} → {e.target}", row.quote or None)
+                if ref not in refs:
+                    refs.append(ref)
+        out.append(sorted(refs))
+    return out
+
+
+def _summary(result: ShockResult, tiers: list[TierSummary], margins: list[MarginRow], buckets: list[CapexBucket]) -> list[str]:
+    sc = result.scenario
+    span = f"{sc.quarters[0]}–{sc.quarters[-1]}" if sc.quarters else ""
+    lines: list[str] = []
+    if sc.shocks:
+        shocks = ", ".join(f"{s.name} {pct(s.pct)} from {s.start_quarter}" for s in sc.shocks)
+        lines.append(f"Shock: {shocks}, over {_q(sc.horizon_quarters)} ({span}).")
+    if result.capex is not None:
+        cx = result.capex
+        lines.append(
+            f"Capex: hyperscaler spending changes by {usd(cx.total_change_usd)} a year across "
+            f"{len(cx.shocks)} companies; {usd(cx.allocated_usd)} of it lands with suppliers in the graph "
+            f"and {usd(cx.unallocated_usd)} with suppliers the graph does not hold."
+        )
+    shocked = {s.node for s in sc.shocks}
+    downstream = [i for i in result.impacts if i.node not in shocked and i.price_change > 0]
+    end_users = [i for i in downstream if i.tier in ("consumers", "devices", "software")]
+    who = sorted(end_users or downstream, key=lambda i: -i.price_change)[:3]
+    if who:
+        parts = [f"{i.name} {pct(i.price_change)}{_band(i.p5, i.p95)}" for i in who]
+        lines.append(f"Who pays: by {sc.quarters[-1] if sc.quarters else 'the end'}, prices rise for " + "; ".join(parts) + ".")
+    hits = [m for m in margins if m.margin_hit_usd > 0]
+    if hits:
+        total = sum(i.margin_hit_usd or 0.0 for i in result.impacts if (i.margin_hit_usd or 0.0) > 0)
+        n_hit = sum(1 for i in result.impacts if (i.margin_hit_usd or 0.0) > 0)
+        top = "; ".join(f"{m.name} {usd(m.margin_hit_usd)}{_band(m.p5, m.p95, usd)}" for m in hits[:3])
+        lines.append(
+            f"How much: {n_hit} {'company absorbs' if n_hit == 1 else 'companies absorb'} {usd(total)} a year "
+            f"in margin; the largest hits: {top}."
+        )
+    if downstream:
+        lead = max(downstream, key=lambda i: i.price_change)
+        if lead.path:
+            final = lead.path[-1].price_change
+            when = next((p.quarter for p in lead.path if final and p.price_change >= 0.95 * final), lead.path[-1].quarter)
+            lines.append(f"When: {lead.name}'s price reaches 95% of its end-of-horizon change by {when}.")
+    expiring = [c for c in result.contracts if c.end]
+    if result.contracts:
+        ends = sorted({c.end for c in expiring if c.end})
+        lines.append(
+            f"Shields: {len(result.contracts)} fixed-price contract(s) shield buyers"
+            + (f"; the last ends {ends[-1]}" if ends else "")
+            + "."
+        )
+    for idx in result.indexes:
+        lines.append(f"Index: {idx.name} ({idx.weighting}-weighted) {pct(idx.change)}{_band(idx.p5, idx.p95)}, covering {idx.coverage:.0%} of its weight.")
+    if buckets:
+        top_b = max(buckets, key=lambda b: b.revenue_change_usd)
+        lines.append(f"Where the money goes: the largest revenue change is in {top_b.bucket}, {usd(top_b.revenue_change_usd)} a year.")
+    return lines
+
+
+def build_report(result: ShockResult, snapshot: Snapshot | None = None) -> Report:
+    """The report of ``result`` (see the module docstring)."""
+    sources = _Sources(snapshot)
+    tiers = _tiers(result.impacts)
+    margins, _ = _margins(result.impacts, sources)
+    buckets = _capex_buckets(result, snapshot)
+    if result.capex is not None:
+        for s in result.capex.shocks:
+            sources.cite_text(s.baseline_source, f"capex baseline of {s.name}")
+        for r in result.capex.reached:
+            if r.backlog_source:
+                sources.cite_text(r.backlog_source, f"backlog of {r.name}")
+    path_refs = _path_sources(result, snapshot, sources)
+    mentioned = {c.buyer for c in result.contracts} | {c.product for c in result.contracts}
+    mentioned |= {s for c in result.contracts for s in c.sellers}
+    names = {i.node: i.name for i in result.impacts}
+    if snapshot is not None:
+        names.update(
+            (row.id, str(row.name)) for row in snapshot.nodes.itertuples(index=False) if row.id in mentioned
+        )
+    return Report(
+        title=f"Impact report: {result.scenario.name}",
+        scenario=result.scenario.name,
+        snapshot=result.scenario.snapshot,
+        summary=_summary(result, tiers, margins, buckets),
+        tiers=tiers,
+        margins=margins,
+        capex_buckets=buckets,
+        sources=sorted(sources.items.values(), key=lambda s: s.ref),
+        names={k: v for k, v in sorted(names.items()) if k in mentioned},
+        path_sources=path_refs,
+        result=result,
+    )
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def md_text(value: Any) -> str:
+    r"""Text safe in a Markdown table cell on GitHub: no HTML, no syntax.
+
+    >>> md_text('<script>alert(1)</script> | *x* [a](b)')
+    '&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*x\\* \\[a\\](b)'
+    """
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]#|~])", r"\\\1", text)
+
+
+def _md_link(title: str, url: str | None) -> str:
+    url = safe_url(url)
+    if not url:
+        return md_text(title)
+    return f"[{md_text(title)}](<{url.replace('<', '%3C').replace('>', '%3E')}>)"
+
+
+def _fmt_opt(x: float | None, fmt: Any = pct) -> str:
+    return "" if x is None else fmt(x)
+
+
+def _chart_series(result: ShockResult) -> list[Series]:
+    shocked = {s.node for s in result.scenario.shocks}
+    movers = sorted(
+        (i for i in result.impacts if i.node not in shocked and i.path),
+        key=lambda i: -abs(i.price_change),
+    )[:_CHART_LINES]
+    return [
+        Series(
+            name=i.name,
+            x=[p.quarter for p in i.path],
+            y=[p.price_change for p in i.path],
+            low=[p.p5 for p in i.path],
+            high=[p.p95 for p in i.path],
+        )
+        for i in movers
+    ]
+
+
+@cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html.j2"], default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        pct=lambda x: "" if x is None else pct(x),
+        usd=lambda x: "" if x is None else usd(x),
+        md=md_text,
+        md_link=_md_link,
+        safe_url=safe_url,
+        repr_float=lambda x: "" if x is None else repr(float(x)),
+    )
+    return env
+
+
+def _context(report: Report) -> dict[str, Any]:
+    result = report.result
+    shocked = {s.node for s in result.scenario.shocks}
+    series = _chart_series(result)
+    margin_bars = [Bar(m.name, m.margin_hit_usd, m.p5, m.p95) for m in report.margins[:10]]
+    capex_bars = [Bar(b.bucket, b.revenue_change_usd, b.p5, b.p95) for b in report.capex_buckets]
+    refs = {s.id: s.ref for s in report.sources}
+    by_tier: dict[str, list[Any]] = defaultdict(list)
+    for imp in result.impacts:
+        by_tier[imp.tier].append(imp)
+    return {
+        "r": report,
+        "res": result,
+        "sc": result.scenario,
+        "shocked": shocked,
+        "by_tier": [(t.tier, by_tier[t.tier]) for t in report.tiers],
+        "paths": list(zip(result.paths[:_PATHS_SHOWN], report.path_sources, strict=False)),
+        "source_ref": refs,
+        "margin_ref": {m.node: _ref_for(report, f"cost base of {m.name}") for m in report.margins},
+        "path_chart": Markup(line_chart(series, title="Price change by quarter (lines: base; bands: P5–P95)")),
+        "margin_chart": Markup(bar_chart(margin_bars, title="Margin hit per year, USD (whiskers: P5–P95)")),
+        "capex_chart": Markup(bar_chart(capex_bars, title="Revenue change by supplier kind, USD a year")),
+        "series": series,
+    }
+
+
+def _ref_for(report: Report, used_for: str) -> int | None:
+    return next((s.ref for s in report.sources if used_for in s.used_for), None)
+
+
+def render(report: Report, fmt: Format) -> str:
+    """``report`` as HTML, Markdown or JSON text."""
+    if fmt == "json":
+        return report.model_dump_json(indent=2) + "\n"
+    name = {"html": "report.html.j2", "md": "report.md.j2"}[fmt]
+    return _env().get_template(name).render(**_context(report))
+
+
+def write_report(report: Report, path: str | os.PathLike[str], fmt: Format) -> Path:
+    """Render and write atomically: the file is whole or absent."""
+    target = Path(path)
+    text = render(report, fmt)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target.resolve()

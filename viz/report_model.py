@@ -1,0 +1,135 @@
+"""The impact report as a published, typed document.
+
+``chainshock report SCENARIO --out report.json`` writes a :class:`Report`;
+its JSON Schema is published in ``docs/report.schema.json`` (regenerate
+with ``python -m chainshock.viz.report_model > docs/report.schema.json``;
+a test fails when the file is stale).
+
+The report carries the full :class:`~chainshock.queries.result.ShockResult`
+it was built from (``result``), so every number it shows can be checked
+against ``chainshock shock --json``; the other sections are views of it
+plus the sources behind each number.
+
+Examples
+--------
+>>> schema = report_schema()
+>>> schema["title"], "result" in schema["required"]
+('Report', True)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from chainshock.queries.result import ShockResult
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "REPORT_SCHEMA_VERSION",
+    "CapexBucket",
+    "MarginRow",
+    "Report",
+    "ReportSource",
+    "TierSummary",
+    "report_schema",
+    "schema_text",
+]
+
+REPORT_SCHEMA_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TierSummary(_Model):
+    """How one tier moves: its most affected node, and the tier's average."""
+
+    tier: str
+    nodes: int = Field(description="nodes of the tier with a computed price change")
+    top_node: str
+    top_name: str
+    price_change: float = Field(description="the top node's change at the end of the horizon (fraction)")
+    p5: float | None = None
+    p50: float | None = None
+    p95: float | None = None
+    mean_price_change: float = Field(description="simple average over the tier's nodes (fraction)")
+
+
+class MarginRow(_Model):
+    """A company's absorbed cost increase per year (USD), with its cost base's source."""
+
+    node: str
+    name: str
+    margin_hit_usd: float
+    p5: float | None = None
+    p50: float | None = None
+    p95: float | None = None
+    input_cost_change: float | None = None
+    pass_through: float | None = None
+    pass_through_source: str | None = None
+    cost_base_usd: float | None = None
+    cost_base_source: str | None = None
+    estimate: bool = Field(description="the cost base is a curated estimate, not a filed number")
+
+
+class CapexBucket(_Model):
+    """Where capex goes, by kind of supplier, against reported backlogs."""
+
+    bucket: str = Field(description="chips, memory, servers, power equipment, construction, utilities, ...")
+    revenue_change_usd: float
+    p5: float | None = None
+    p95: float | None = None
+    backlog_usd: float | None = Field(default=None, description="sum of the reported backlogs known in the bucket")
+    nodes: list[str] = Field(default_factory=list)
+
+
+class ReportSource(_Model):
+    """A document a number in the report comes from."""
+
+    ref: int = Field(description="the number the report cites it by, [1], [2], ...")
+    id: str
+    title: str
+    url: str | None = None
+    kind: str | None = None
+    estimate: bool = Field(default=False, description="a curated estimate rather than a reported figure")
+    used_for: list[str] = Field(default_factory=list, description="what in the report rests on it")
+    quotes: list[str] = Field(default_factory=list)
+
+
+class Report(_Model):
+    """The impact report of one scenario run."""
+
+    schema_version: int = REPORT_SCHEMA_VERSION
+    title: str
+    scenario: str
+    snapshot: str = Field(description="content hash of the snapshot the run read")
+    summary: list[str] = Field(description="the executive summary, one plain sentence per item")
+    tiers: list[TierSummary] = Field(default_factory=list)
+    margins: list[MarginRow] = Field(default_factory=list)
+    capex_buckets: list[CapexBucket] = Field(default_factory=list)
+    sources: list[ReportSource] = Field(default_factory=list)
+    names: dict[str, str] = Field(
+        default_factory=dict, description="display names of the node ids the report mentions"
+    )
+    path_sources: list[list[int]] = Field(
+        default_factory=list,
+        description="for each of the first result.paths shown, the refs of the evidence behind its edges",
+    )
+    result: ShockResult = Field(description="the run, exactly as `chainshock shock --json` prints it")
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`Report`."""
+    return Report.model_json_schema()
+
+
+def schema_text() -> str:
+    """The schema as the text stored in ``docs/report.schema.json``."""
+    return json.dumps(report_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":  # python -m chainshock.viz.report_model > docs/report.schema.json
+    sys.stdout.write(schema_text())
