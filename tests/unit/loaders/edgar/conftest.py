@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from chainshock.graph.schema import Company, GraphRecords
+from chainshock.graph.schema import GraphRecords
+from edgar_support import known_records
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -21,15 +22,6 @@ def filings() -> Path:
     if not (path / "edgar").is_dir():
         pytest.skip(f"EDGAR fixtures not found at {path} (set CHAINSHOCK_FILINGS)")
     return path
-
-
-def known_records() -> GraphRecords:
-    return GraphRecords(nodes=[
-        Company(id="company:nvidia", name="NVIDIA Corporation", roles=("chip_designer",), ticker="NVDA", cik="1045810"),
-        Company(id="company:sk-hynix", name="SK hynix Inc.", roles=("memory_producer",), aliases=("SK hynix", "Hynix")),
-        Company(id="company:microsoft", name="Microsoft", roles=("hyperscaler",), ticker="MSFT"),
-        Company(id="company:tsmc", name="Taiwan Semiconductor Manufacturing Company", roles=("foundry",), ticker="TSM"),
-    ])
 
 
 @pytest.fixture(scope="session")

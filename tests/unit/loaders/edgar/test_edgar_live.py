@@ -7,6 +7,7 @@ serves the fixture. Nothing here touches the internet.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -18,10 +19,9 @@ from pathlib import Path
 import pytest
 from chainshock.loaders.edgar import load_filings
 from chainshock.loaders.edgar.live import EdgarClient, TokenBucket, check_user_agent, fetch
+from edgar_support import known_records
 
 from chainshock.errors import FilingError
-
-from .conftest import known_records
 
 UA = "Chainshock Tests tests@example.com"
 
@@ -84,10 +84,8 @@ def server(filings: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str,
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
