@@ -22,7 +22,7 @@ from chainshock.graph.snapshot import records_to_tables, write_snapshot
 
 __all__ = ["HOSTILE_NAME", "HOSTILE_QUOTE", "HOSTILE_TITLE", "home_with", "hostile_records"]
 
-HOSTILE_NAME = '<script>window.__pwned = 1; alert("name")</script>Evil Corp'
+HOSTILE_NAME = '<script>window.__pwned = 1; alert("name")</script>Evil | Corp'
 HOSTILE_QUOTE = '"><img src=x onerror="window.__pwned = 2; alert(\'quote\')"> we supply HBM'
 HOSTILE_TITLE = "</script><svg onload=alert('title')>"
 AS_OF = dt.date(2025, 6, 30)
