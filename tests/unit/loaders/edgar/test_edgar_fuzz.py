@@ -1,0 +1,92 @@
+"""Fuzz the parsers: any input gives a result or a ValueError, never a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from chainshock.loaders.edgar.companyfacts import parse_companyfacts
+from chainshock.loaders.edgar.fiscal import FiscalCalendar
+from chainshock.loaders.edgar.ixbrl import parse_inline_xbrl, parse_ix_number
+from chainshock.loaders.edgar.relations import customer_concentration, extract_relations
+from chainshock.loaders.edgar.sections import split_items
+from chainshock.loaders.edgar.submissions import parse_submissions
+from chainshock.loaders.edgar.text import sentences, sgml_documents
+from chainshock.loaders.edgar.textfacts import balance_sentences, statement_lines
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=25,
+)
+filing_text = st.text(
+    alphabet=st.sampled_from(list("Item 1A.7 5.02 PART II We purchase memory from SK Hynix Inc., Samsung Co., Ltd.\n$%0123456789()")),
+    max_size=600,
+)
+
+
+@FAST
+@given(json_values)
+def test_companyfacts_never_crashes(doc: object) -> None:
+    try:
+        parse_companyfacts(doc)
+    except ValueError:
+        pass
+
+
+@FAST
+@given(st.fixed_dictionaries({"cik": st.one_of(st.integers(0, 10**10), st.text(max_size=12)), "facts": json_values}))
+def test_companyfacts_shapes(doc: dict) -> None:
+    try:
+        out = parse_companyfacts(doc)
+    except ValueError:
+        return
+    assert all(o.cik.isdigit() and len(o.cik) == 10 for o in out.observations)
+
+
+@FAST
+@given(json_values)
+def test_submissions_never_crashes(doc: object) -> None:
+    try:
+        parse_submissions(doc)
+    except ValueError:
+        pass
+
+
+@FAST
+@given(st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
+def test_inline_xbrl_never_crashes(data: bytes) -> None:
+    parse_inline_xbrl(b'<html xmlns:ix="http://www.xbrl.org/2013/inlineXBRL"><ix:nonFraction name="us-gaap:Revenues">' + data)
+
+
+@FAST
+@given(st.text(max_size=20), st.sampled_from([None, "ixt:num-dot-decimal", "ixt:fixed-zero", "ixt:num-comma-decimal", "ixt-sec:numwordsen"]))
+def test_ix_number(text: str, fmt: str | None) -> None:
+    value = parse_ix_number(text, fmt)
+    assert value is None or value >= 0
+
+
+@FAST
+@given(filing_text, st.sampled_from(["10-K", "10-Q", "8-K", None]))
+def test_text_parsers_never_crash(text: str, form: str | None) -> None:
+    sections = split_items(text, form)
+    for s in sections:
+        assert 0 <= s.start < s.end <= len(text)
+    for sent in sentences(text):
+        assert 0 <= sent.start <= sent.end <= len(text)
+    extract_relations(text, sections, form, lambda n: n == "Samsung")
+    customer_concentration(text, sections)
+    statement_lines(text, 0, len(text))
+    balance_sentences(text, 0, len(text))
+    sgml_documents(text)
+
+
+@FAST
+@given(st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)), st.integers(1, 12), st.integers(1, 31))
+def test_fiscal_year_is_the_end_year_or_next(end: dt.date, month: int, day: int) -> None:
+    cal = FiscalCalendar.from_month_day(f"{month:02d}{day:02d}")
+    assert cal.fiscal_year(end) in (end.year, end.year + 1)
+    label = cal.fiscal_period(end - dt.timedelta(days=90), end)
+    assert label in ("Q1", "Q2", "Q3", "Q4")
