@@ -661,7 +661,9 @@ def _indexes(
         if weighting == "cap" and str(r.id) not in by_base and count:
             eq = (w > 0).astype(float) / count
             imp = _index_impact(str(r.id), str(r.name), "equal", eq, change, known, companies, names)
-            imp.note = f"equal weighting: 1/{count} per member (member count from the scenario)"
+            imp.note = "; ".join(
+                x for x in (f"equal weighting: 1/{count} per member (member count from the scenario)", imp.note) if x
+            )
             out.append(imp)
         elif weighting == "cap" and str(r.id) not in by_base:
             notes.append(f"{r.id}: no equal-weight index in the graph and no index_members count in the scenario; "
@@ -681,6 +683,7 @@ def _index_impact(
 ) -> IndexImpact:
     d, cov = index_change(w[None, :], change, known)
     D = change.shape[1] - 1
+    missing = [companies[c] for c in np.flatnonzero((w > 0) & ~known)]
     p5, p50, p95 = _stats(d[0], D)
     contrib = w * np.where(known, change[:, 0], 0.0)
     top = [
@@ -705,6 +708,12 @@ def _index_impact(
         coverage=float(cov[0]),
         constituents=int((w > 0).sum()),
         top=top,
+        note=(
+            f"moved but not sized (no earnings baseline in the graph: add revenue or operating_income "
+            f"facts): {', '.join(missing)}"
+            if missing
+            else ""
+        ),
     )
 
 

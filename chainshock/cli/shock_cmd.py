@@ -182,12 +182,19 @@ def _print(result: ShockResult) -> None:
         out.print()
     if result.indexes:
         table = Table(title="indexes (constant P/E)", title_justify="left", show_edge=False, pad_edge=False)
-        for col in ("index", "weighting", "change", "P5", "P50", "P95", "coverage"):
+        cols = ("index", "weighting", "change", "P5", "P50", "P95", "coverage") if mc_cols else (
+            "index", "weighting", "change", "coverage")
+        for col in cols:
             table.add_column(col, justify="left" if col in ("index", "weighting") else "right")
+        notes = []
         for ix in result.indexes:
-            table.add_row(ix.name, ix.weighting, _pct(ix.change), _pct(ix.p5), _pct(ix.p50), _pct(ix.p95),
-                          f"{ix.coverage * 100:.1f}%")
+            band = [_pct(ix.p5), _pct(ix.p50), _pct(ix.p95)] if mc_cols else []
+            table.add_row(ix.name, ix.weighting, _pct(ix.change), *band, f"{ix.coverage * 100:.1f}%")
+            if ix.note:
+                notes.append(f"  {ix.name} ({ix.weighting}): {ix.note}")
         out.print(table)
+        for note in notes:
+            out.print(note, markup=False)
         out.print()
     if result.capex is not None:
         cx = result.capex
@@ -210,9 +217,10 @@ def _print(result: ShockResult) -> None:
             )
         out.print(table)
         out.print()
-    if result.contracts:
-        out.print("[bold]fixed-price shields[/]")
-        for c in result.contracts:
+    active = [c for c in result.contracts if c.shielded_quarters]
+    if active:
+        out.print("[bold]fixed-price shields[/] (in force during the horizon)")
+        for c in active:
             until = c.end or "open-ended"
             out.print(
                 f"  {c.name}: {c.fixed_share * 100:.0f}% of {c.buyer}'s {c.product} until {until}"

@@ -286,3 +286,16 @@ def test_earnings_baseline_falls_back_to_revenue_minus_cost():
     assert _earnings(facts, sources, "c:b", 45.0) == 5.0
     assert _earnings(facts, sources, "c:b") is None
     assert _earnings(facts, sources, "c:c", 10.0) is None
+
+
+def test_an_index_member_without_earnings_is_named_not_guessed(tmp_path):
+    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
+    from shock_support import chain_records
+
+    records = chain_records()
+    records.facts = [f for f in records.facts if f.company != "company:hynix"]
+    write_snapshot(records_to_tables(records), tmp_path / "g")
+    result = run_shock(read_snapshot(tmp_path / "g"), _scenario())
+    kospi = next(i for i in result.indexes if i.index == "index:kospi")
+    assert kospi.coverage == 0.0 and kospi.change == 0.0
+    assert "company:hynix" in kospi.note
