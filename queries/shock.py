@@ -247,14 +247,19 @@ def run_shock(
     first = start or scenario.start or current_quarter(today)
     qs = quarters(first, scenario.horizon_quarters)
     Q = len(qs)
-    assumptions: list[str] = [
-        "Price model: Δp = (I − Θ·Aᵀ)⁻¹ s, the Leontief price model with pass-through Θ "
-        "(Miller & Blair 2009, §2.6); A[i, j] is the share of j's unit cost bought from i.",
-        f"price_change is the base-value change in the last quarter of the horizon ({qs[-1].label}); "
-        "steady_state is the long run with every contract expired and every lag played out.",
-        "Lags: PRODUCES 0 quarters, USES and SUPPLIES 1 quarter unless an edge gives lag_quarters.",
-        *notes,
-    ]
+    priced = bool(scenario.shocks)
+    assumptions: list[str] = (
+        [
+            "Price model: Δp = (I − Θ·Aᵀ)⁻¹ s, the Leontief price model with pass-through Θ "
+            "(Miller & Blair 2009, §2.6); A[i, j] is the share of j's unit cost bought from i.",
+            f"price_change is the base-value change in the last quarter of the horizon ({qs[-1].label}); "
+            "steady_state is the long run with every contract expired and every lag played out.",
+            "Lags: PRODUCES 0 quarters, USES and SUPPLIES 1 quarter unless an edge gives lag_quarters.",
+            *notes,
+        ]
+        if priced
+        else []
+    )
 
     # --- shocks -----------------------------------------------------------
     s = np.zeros(n)
@@ -293,7 +298,7 @@ def run_shock(
     C = draws.columns
     M_base = price_operator(system.coefficients("base"), carry[:, 0])
     conv = check_convergence(M_base, system.ids)
-    if not conv.acyclic:
+    if not conv.acyclic and priced:
         assumptions.append(f"The graph has {conv.components} supply cycle(s); spectral radius {conv.radius:.3f} < 1.")
     if D > 0:
         assumptions.append(
@@ -306,7 +311,7 @@ def run_shock(
                 f"{draws.rescaled_market} some product's producer market shares."
             )
     defaults = [system.ids[k] for k, src in enumerate(system.theta_source) if src.startswith("chainshock default")]
-    if defaults:
+    if defaults and priced:
         assumptions.append(
             f"{len(defaults)} companies have no curated pass-through and use chainshock's default by role "
             "(docs/decisions.md): " + ", ".join(defaults[:12]) + (" ..." if len(defaults) > 12 else "")
@@ -314,18 +319,18 @@ def run_shock(
 
     # --- contracts -------------------------------------------------------------
     terms = _terms(snapshot, scenario) if scenario.contracts == "honour" else []
-    if scenario.contracts == "ignore":
+    if scenario.contracts == "ignore" and priced:
         assumptions.append("Contracts ignored: every input passes its price on from the first quarter.")
     sh = shields(system, terms, qs)
     F = _draw(np.array([t.fixed_share for t in sh.terms]), D, _rng(scenario.seed, 1))
     mults = [sh.multipliers(F, q) for q in range(Q)] if sh.terms else None
-    for t in sh.idle:
+    for t in sh.idle if priced else []:
         assumptions.append(
             f"{t.contract} fixes {t.product} for {t.buyer}, but the graph has no cost share of that "
             "product for that buyer: it shields nothing."
         )
     passthrough_terms = [t for t in terms if t.price_terms != "fixed"]
-    if passthrough_terms:
+    if passthrough_terms and priced:
         assumptions.append(
             f"{len(passthrough_terms)} indexed or cost-plus contract coverages pass prices through unchanged."
         )
@@ -344,10 +349,16 @@ def run_shock(
 
     impacts = _impacts(system, qs, P, SS, cost, margin, base_usd, base_src, windfall, sh, D)
     paths = _paths(system, M_base, s, scenario.top_k, SS[:, 0]) if scenario.top_k > 0 else []
-    indexes, idx_notes = _indexes(
-        nodes, edges, facts, sources, system, margin, absorbed, windfall, base_usd, scenario
-    )
-    assumptions.extend(idx_notes)
+    if priced:
+        indexes, idx_notes = _indexes(
+            nodes, edges, facts, sources, system, margin, absorbed, windfall, base_usd, scenario
+        )
+        assumptions.extend(idx_notes)
+    else:
+        # a capex change moves revenue, not prices: turning it into earnings would
+        # need margins the graph does not hold, so no index change is claimed
+        indexes = []
+        assumptions.append("No price shock: index exposure and contract shields do not apply.")
     capex = _capex(system, nodes, facts, sources, scenario, V, D) if scenario.capex else None
     if capex is not None and any(c.baseline_source.startswith("equal split") for c in capex.shocks):
         assumptions.append(
@@ -374,6 +385,7 @@ def run_shock(
             expires_in_horizon=bool(t.end and qs[0].start <= t.end < qs[-1].end),
         )
         for j, t in enumerate(sh.terms)
+        if priced
     ]
     info = ScenarioInfo(
         name=scenario.name,

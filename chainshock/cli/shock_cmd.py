@@ -99,6 +99,9 @@ def _shock(
     _print(result)
 
 
+_METRIC_SHORT = {"remaining_performance_obligations": "RPO", "backlog": ""}
+
+
 def _pct(x: float | None) -> str:
     return "" if x is None else f"{x * 100:+.2f}%"
 
@@ -208,12 +211,13 @@ def _print(result: ShockResult) -> None:
                 markup=False,
             )
         table = Table(show_edge=False, pad_edge=False)
-        for col in ("reaches", "revenue change", "P5", "P95", "backlog", "change / backlog"):
+        for col in ("reaches", "revenue change", "P5", "P95", "backlog (or RPO)", "change / backlog"):
             table.add_column(col, justify="left" if col == "reaches" else "right")
         for r in cx.reached[:25]:
             table.add_row(
                 f"{r.name} ({r.node})", _usd(r.revenue_change_usd), _usd(r.p5), _usd(r.p95),
-                _usd(r.backlog_usd), f"{r.ratio_to_backlog:.2f}×" if r.ratio_to_backlog is not None else "",
+                f"{_usd(r.backlog_usd)} {_METRIC_SHORT.get(r.backlog_metric or '', '')}".strip(),
+                f"{r.ratio_to_backlog:.2f}×" if r.ratio_to_backlog is not None else "",
             )
         out.print(table)
         out.print()
