@@ -178,3 +178,19 @@ def test_a_stable_cycle_reports_its_radius():
 def test_a_self_loop_at_one_is_refused():
     with pytest.raises(ConvergenceError, match="company:x -> company:x"):
         check_convergence(sp.csr_matrix(np.array([[1.0]])), ["company:x"])
+
+
+@pytest.mark.parametrize("weak", [0.5, 1.0])
+def test_large_cycle_radius_by_collatz_wielandt_bounds(weak):
+    """A 600-node loop: row sums of 1 do not decide it; the Perron root does."""
+    n = 600
+    w = np.ones(n)
+    w[0] = weak
+    M = sp.csr_matrix((w, ((np.arange(n) + 1) % n, np.arange(n))), shape=(n, n))
+    expected = weak ** (1 / n)  # the loop's gain, spread over its n steps
+    if weak < 1:
+        conv = check_convergence(M)
+        assert expected - 1e-9 <= conv.radius < 1  # an upper bound, below 1
+    else:
+        with pytest.raises(ConvergenceError, match=r"\(600 nodes\)"):
+            check_convergence(M, [f"company:c{k}" for k in range(n)])
