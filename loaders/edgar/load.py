@@ -396,6 +396,7 @@ def _resolver(state: _State, embedder: Embedder | None = None) -> Resolver:
     resolver = _RESOLVERS[key]
     if embedder is not None and resolver.embedder is None:
         resolver.embedder = embedder
+        resolver._cache.clear()  # names that were "new" without embeddings get their chance
     return resolver
 
 
