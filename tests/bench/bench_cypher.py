@@ -1,0 +1,276 @@
+"""Benchmark: the Cypher backends on a 1,000,000-edge synthetic supply chain.
+
+Run with ``python tests/bench/bench_cypher.py [--edges N]`` (``make bench``
+runs it). It starts its own Neo4j 5.26 (``chainshock neo4j start`` on a free
+port under a temporary CHAINSHOCK_HOME, stopped at the end), appends its
+records to ``build/bench.json`` (read-modify-write: other benchmarks'
+records are kept, this one's replaced) and prints a table.
+
+Cases (every baseline is measured in the same run)
+--------------------------------------------------
+- ``cypher_neo4j_load_1m``: ``load_graph`` of the projected snapshot into an
+  empty Neo4j (constraints, then ``UNWIND`` batches of 10,000 with ``MERGE``
+  on ids). Target: >= 50,000 relationships/s. Baseline: the naive loader,
+  one ``MERGE`` per relationship per transaction, timed on 5,000
+  relationships and scaled to the whole graph.
+- ``cypher_neo4j_reload_1m``: the same load again (idempotent: MERGE finds
+  everything, removes nothing). Baseline: the first load.
+- ``cypher_embedded_load_1m``: ``ensure_database`` from the snapshot on disk
+  (projection, DDL, ``COPY`` from parquet). Baseline: the Neo4j load.
+- ``cypher_{1,3}hop_{embedded,neo4j}``: median latency of the library's
+  ``direct_suppliers`` (1 hop, with evidence) and ``suppliers_within_hops``
+  with ``max_hops=3``, over 15 buyers in the deepest tier. Baseline: the same
+  query's median on the other engine.
+
+The graph: ``edges / 5`` companies in 8 tiers, every SUPPLIES edge from a
+company of tier t-1 to one of tier t with a cost-share estimate and one
+piece of evidence citing one of 1,000 sources (so the graph holds
+``edges`` SUPPLIES relationships, as many Evidence nodes and CITES
+relationships).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[2]
+OUT = REPO / "build" / "bench.json"
+TIERS = 8
+
+
+def synthetic_tables(n_edges: int, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """Snapshot tables of a tiered chain with ``n_edges`` SUPPLIES edges (vectorised)."""
+    rng = np.random.default_rng(seed)
+    n_nodes = max(TIERS * 10, n_edges // 5)
+    size = n_nodes // TIERS
+    n_nodes = size * TIERS
+    buyers = size + rng.integers(0, n_nodes - size, size=n_edges)
+    suppliers = (buyers // size - 1) * size + rng.integers(0, size, size=n_edges)
+    shares = np.round(rng.uniform(0.01, 0.2, size=n_edges), 4)
+    ids = np.array([f"company:c{i}" for i in range(n_nodes)], dtype=object)
+    roles = ["memory_producer", "chip_designer", "foundry", "server_maker", "hyperscaler",
+             "software", "device_maker", "consumer_segment"]
+    nodes = pd.DataFrame(
+        {
+            "id": ids,
+            "label": "Company",
+            "name": [f"Synthetic Co {i}" for i in range(n_nodes)],
+            "roles": [[roles[i // size]] for i in range(n_nodes)],
+            "ticker": None,
+            "cik": None,
+            "properties": "{}",
+        }
+    )
+    edge_ids = [f"supplies:{s}->{b}#e{k}" for k, (s, b) in enumerate(zip(ids[suppliers], ids[buyers], strict=True))]
+    props = [
+        '{"cost_share":{"base":%s,"basis":"synthetic","estimate":true,"high":%s,"low":%s},"product":"product:p%d"}'
+        % (v, round(v * 1.2, 5), round(v * 0.8, 5), t)
+        for v, t in zip(shares.tolist(), (buyers // size).tolist(), strict=True)
+    ]
+    edges = pd.DataFrame(
+        {
+            "id": edge_ids,
+            "type": "SUPPLIES",
+            "source": ids[suppliers],
+            "target": ids[buyers],
+            "product": [f"product:p{t}" for t in (buyers // size).tolist()],
+            "properties": props,
+        }
+    )
+    n_src = 1000
+    src = rng.integers(0, n_src, size=n_edges)
+    evidence = pd.DataFrame(
+        {
+            "subject_id": edge_ids,
+            "source_id": [f"src:synthetic-{i}" for i in src.tolist()],
+            "locator": "",
+            "quote": "synthetic supply relationship",
+            "method": "curated",
+            "confidence": 1.0,
+            "as_of": pd.Timestamp("2025-09-30").date(),
+        }
+    ).sort_values(["subject_id", "source_id"], kind="mergesort")
+    sources = pd.DataFrame(
+        {
+            "id": [f"src:synthetic-{i}" for i in range(n_src)],
+            "kind": "web",
+            "title": [f"Synthetic source {i}" for i in range(n_src)],
+            "url": [f"https://example.org/synthetic/{i}" for i in range(n_src)],
+            "publisher": None, "accession": None, "form": None, "cik": None,
+            "filed": None, "as_of": None, "reliability": "primary",
+        }
+    )
+    facts = pd.DataFrame(columns=["id", "company", "metric", "fiscal_year", "fiscal_period", "period_start",
+                                  "period_end", "value", "unit", "source_id", "concept", "estimate"])
+    return {"nodes": nodes, "edges": edges.sort_values("id", kind="mergesort"), "evidence": evidence,
+            "facts": facts, "sources": sources}
+
+
+def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CHAINSHOCK_HOME": str(home)}
+    for var in ("NEO4J_URI", "NEO4J_PASSWORD", "NEO4J_USER"):
+        env.pop(var, None)
+    exe = Path(sys.executable).parent / "chainshock"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, check=False, timeout=1800)
+
+
+def median_latency(engine: Any, text: str, param_sets: list[dict[str, Any]], repeat: int = 1) -> float:
+    times = []
+    engine.run(text, param_sets[0])  # warm up plans and caches
+    for params in param_sets:
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            engine.run(text, params)
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def naive_load_seconds(driver: Any, graph: Any, sample: int) -> float:
+    """One MERGE per relationship, one transaction each, on ``sample`` relationships."""
+    table = next(t for t in graph.rels if t.type == "SUPPLIES")
+    rows = table.rows[:sample]
+    q = ("MATCH (a:Company {id: $from}) MATCH (b:Company {id: $to}) "
+         "MERGE (a)-[r:SUPPLIES_NAIVE {id: $id}]->(b) SET r.cost_share_base = $share")
+    t0 = time.perf_counter()
+    with driver.session() as session:
+        for r in rows:
+            session.execute_write(lambda tx, r=r: tx.run(q, {"from": r["from"], "to": r["to"], "id": r["id"],
+                                                             "share": r["cost_share_base"]}).consume())
+    elapsed = time.perf_counter() - t0
+    with driver.session() as session:
+        session.run("MATCH ()-[r:SUPPLIES_NAIVE]->() DELETE r").consume()
+    return elapsed
+
+
+def write_records(records: list[dict[str, Any]], path: Path = OUT) -> None:
+    """Read-modify-write: replace this benchmark's records by name, keep the others."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        existing = json.loads(path.read_text()) if path.exists() else []
+    except json.JSONDecodeError:
+        existing = []
+    names = {r["name"] for r in records}
+    merged = [r for r in existing if r.get("name") not in names] + records
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(merged, indent=2) + "\n")
+    os.replace(tmp, path)
+
+
+def print_table(records: list[dict[str, Any]]) -> None:
+    print(f"{'benchmark':28} {'nodes':>10} {'edges':>10} {'seconds':>9} {'baseline s':>11} {'ratio':>8}  baseline / note")
+    for r in records:
+        ratio = f"{r['baseline_seconds'] / r['seconds']:.2f}x" if r.get("baseline_seconds") else "-"
+        base = f"{r['baseline_seconds']:.4f}" if r.get("baseline_seconds") else "-"
+        note = r.get("baseline", "")
+        if "rels_per_second" in r:
+            note += f"; {r['rels_per_second']:,.0f} rels/s (target >= 50,000)"
+        print(f"{r['name']:28} {r['nodes']:>10,} {r['edges']:>10,} {r['seconds']:>9.4f} {base:>11} {ratio:>8}  {note}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edges", type=int, default=1_000_000)
+    args = parser.parse_args()
+
+    from chainshock.graph.embedded import EmbeddedEngine, ensure_database
+    from chainshock.graph.neo4j_store import Neo4jEngine, Neo4jSettings, connect, load_graph
+    from chainshock.graph.property_graph import project
+    from chainshock.graph.snapshot import read_snapshot, write_snapshot
+    from chainshock.queries.cypher_library import load_library
+
+    n = args.edges
+    tag = "1m" if n == 1_000_000 else f"{n}"
+    records: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="chainshock-bench-") as tmp:
+        home = Path(tmp)
+        t0 = time.perf_counter()
+        tables = synthetic_tables(n)
+        write_snapshot(tables, home / "graph")
+        n_nodes = len(tables["nodes"])
+        print(f"synthetic snapshot: {n_nodes:,} companies, {n:,} edges ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+        del tables
+
+        t0 = time.perf_counter()
+        graph = project(read_snapshot(home / "graph"))
+        projection_s = time.perf_counter() - t0
+        n_rels = sum(len(t.rows) for t in graph.rels)
+        print(f"projection: {projection_s:.1f} s, {n_rels:,} relationships", file=sys.stderr)
+
+        proc = cli("neo4j", "start", "--port", "0", "--heap", "1g", "--pagecache", "512m", "--json", home=home)
+        if proc.returncode != 0:
+            raise SystemExit(f"chainshock neo4j start failed: {proc.stderr}")
+        info = json.loads(proc.stdout)
+        settings = Neo4jSettings(uri=info["uri"], user="neo4j",
+                                 password=(home / "neo4j" / "password").read_text().strip())
+        try:
+            driver = connect(settings)
+            report = load_graph(driver, graph, batch_size=10_000)
+            naive = naive_load_seconds(driver, graph, sample=min(5000, n)) * (n_rels / min(5000, n))
+            records.append({
+                "name": f"cypher_neo4j_load_{tag}", "nodes": n_nodes, "edges": n, "seconds": round(report.seconds, 3),
+                "baseline": "one MERGE per relationship per transaction (5,000 timed, scaled)",
+                "baseline_seconds": round(naive, 3), "relationships": n_rels,
+                "rels_per_second": round(n_rels / report.seconds, 1),
+            })
+            print(f"neo4j load: {report.seconds:.1f} s", file=sys.stderr)
+            again = load_graph(driver, graph, batch_size=10_000)
+            records.append({
+                "name": f"cypher_neo4j_reload_{tag}", "nodes": n_nodes, "edges": n, "seconds": round(again.seconds, 3),
+                "baseline": "first load", "baseline_seconds": round(report.seconds, 3),
+                "relationships": n_rels, "rels_per_second": round(n_rels / again.seconds, 1),
+                "counts_unchanged": again.counts == report.counts,
+            })
+            driver.close()
+
+            t0 = time.perf_counter()
+            ensure_database(home / "graph", home / "cypher")
+            emb_s = time.perf_counter() - t0
+            records.append({
+                "name": f"cypher_embedded_load_{tag}", "nodes": n_nodes, "edges": n, "seconds": round(emb_s, 3),
+                "baseline": "Neo4j load (UNWIND/MERGE)", "baseline_seconds": round(report.seconds, 3),
+                "projection_seconds": round(projection_s, 3),
+            })
+            print(f"embedded load: {emb_s:.1f} s", file=sys.stderr)
+
+            size = n_nodes // TIERS
+            buyers = [f"company:c{(TIERS - 1) * size + i * (size // 15)}" for i in range(15)]
+            lib = load_library()
+            emb = EmbeddedEngine(home / "cypher" / "graph.lbug")
+            neo = Neo4jEngine(settings)
+            cases = [
+                ("1hop", lib["direct_suppliers"], [{"company": b} for b in buyers]),
+                ("3hop", lib["suppliers_within_hops"], [{"company": b, "max_hops": 3} for b in buyers]),
+            ]
+            for label, q, params in cases:
+                bound = [q.bind(p) for p in params]
+                e = median_latency(emb, q.text("embedded"), bound)
+                m = median_latency(neo, q.text("neo4j"), bound)
+                rows = len(emb.run(q.text("embedded"), bound[0]).rows)
+                for engine, secs, other, other_name in (("embedded", e, m, "neo4j"), ("neo4j", m, e, "embedded")):
+                    records.append({
+                        "name": f"cypher_{label}_{engine}_{tag}", "nodes": n_nodes, "edges": n,
+                        "seconds": round(secs, 5), "baseline": f"{q.name} median on {other_name}",
+                        "baseline_seconds": round(other, 5), "rows_per_query": rows,
+                    })
+            emb.close()
+            neo.close()
+        finally:
+            cli("neo4j", "stop", home=home)
+    write_records(records)
+    print_table(records)
+
+
+if __name__ == "__main__":
+    main()
