@@ -75,8 +75,11 @@ def synthetic_tables(n_edges: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     )
     edge_ids = [f"supplies:{s}->{b}#e{k}" for k, (s, b) in enumerate(zip(ids[suppliers], ids[buyers], strict=True))]
     props = [
-        '{"cost_share":{"base":%s,"basis":"synthetic","estimate":true,"high":%s,"low":%s},"product":"product:p%d"}'
-        % (v, round(v * 1.2, 5), round(v * 0.8, 5), t)
+        json.dumps(
+            {"cost_share": {"base": v, "basis": "synthetic", "estimate": True, "high": round(v * 1.2, 5),
+                            "low": round(v * 0.8, 5)}, "product": f"product:p{t}"},
+            sort_keys=True, separators=(",", ":"),
+        )
         for v, t in zip(shares.tolist(), (buyers // size).tolist(), strict=True)
     ]
     edges = pd.DataFrame(
