@@ -289,6 +289,7 @@ class Index(Node):
     weighting: Literal["cap", "equal"]
     country: str | None = None
     base_index: str | None = None  # the cap-weighted index an equal-weight one mirrors
+    members: int | None = Field(default=None, ge=1)  # constituents in all, for equal weighting
 
 
 class Country(Node):
