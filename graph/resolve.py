@@ -180,7 +180,16 @@ class SentenceTransformerEmbedder:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             from sentence_transformers import SentenceTransformer  # slow import: only here
+
+            try:  # the weight-loading bar would land in the middle of the CLI's own progress
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+                hf_logging.set_verbosity_error()
+            except (ImportError, AttributeError):
+                pass
 
             ref = self.model_ref
             if ref is None:

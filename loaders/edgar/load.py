@@ -336,7 +336,7 @@ def _read_document(state: _State, path: Path, cik: str, accession: str) -> None:
                         quote=tf.quote, form=doc.form, filed=doc.filed, fy=doc.fy,
                         duration="year" if (tf.duration == "year" and form.startswith("10-K")) else tf.duration,
                     ))
-        for tf in balance_sentences(text, 0, len(text)):
+        for tf in balance_sentences(text, 0, len(text), doc.report_date):
             if tf.end_date is None:
                 continue
             sec = section_at(sections, tf.offset_start)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .text import sentences
 
@@ -89,8 +90,8 @@ def statement_lines(text: str, start: int, end: int) -> list[TextFact]:
             raw = numbers[0]
             digits = re.sub(r"[^\d.]", "", raw)
             try:
-                value = float(digits) * _SCALES[scales[-1].group(1).lower()]
-            except ValueError:
+                value = float(Decimal(digits) * Decimal(int(_SCALES[scales[-1].group(1).lower()])))
+            except (ArithmeticError, ValueError):
                 continue
             negative = raw.strip().startswith("(")
             if metric != "capex" and negative:
@@ -108,11 +109,25 @@ _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
 _AMOUNT = re.compile(r"\$\s?(\d+(?:\.\d+)?)\s*(billion|million|thousand)", re.I)
+_STATED = re.compile(r"\b(?:was|were|of|to|totaled|totaling|reached|at|is)\s*$", re.I)
 _ASOF = re.compile(r"\b(?:as of|at|on)\s+(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2}),\s*(\d{4})", re.I)
 
 
-def balance_sentences(text: str, start: int, end: int) -> list[TextFact]:
-    """Backlog and remaining-performance-obligation totals stated in sentences."""
+def balance_sentences(text: str, start: int, end: int, default_date: dt.date | None = None) -> list[TextFact]:
+    """Backlog and remaining-performance-obligation totals stated in sentences.
+
+    The amount is the one the total is stated as ("was", "of", "to", "totaled"
+    $X), not a change ("increased $5.1 billion to $25.0 billion" gives 25.0).
+    Without an "as of <date>" the sentence speaks of the filing's own period
+    end, ``default_date``; without either it is skipped.
+
+    >>> s = "Backlog increased $5.1 billion, or 25%, to $25.0 billion at December 31, 2024."
+    >>> [(f.metric, f.value, str(f.end_date)) for f in balance_sentences(s, 0, len(s))]
+    [('backlog', 25000000000.0, '2024-12-31')]
+    >>> s = "Our total backlog was $119.0 billion, up from $91.5 billion a year ago."
+    >>> [(f.value, str(f.end_date)) for f in balance_sentences(s, 0, len(s), dt.date(2025, 12, 31))]
+    [(119000000000.0, '2025-12-31')]
+    """
     out: list[TextFact] = []
     for sent in sentences(text, start, end):
         s = sent.text
@@ -124,16 +139,23 @@ def balance_sentences(text: str, start: int, end: int) -> list[TextFact]:
             metric = "backlog"
         else:
             continue
-        if re.search(r"\bcommercial remaining performance|\bgreater than one year|\bincreased\b|\bdecreased\b", low):
-            continue  # a portion or a change, not the total
-        amount = _AMOUNT.search(s)
+        if re.search(r"\bcommercial remaining performance", low):
+            continue  # a segment's share, not the total
+        amounts = list(_AMOUNT.finditer(s))
+        if not amounts:
+            continue
+        stated = [a for a in amounts if _STATED.search(s[max(0, a.start() - 14) : a.start()])]
+        amount = stated[-1] if stated and re.search(r"\b(?:increased|decreased|grew|rose|declined)\b", low) else (stated or amounts)[0]
         asof = _ASOF.search(s)
-        if not amount or not asof:
+        date: dt.date | None = default_date
+        if asof:
+            try:
+                date = dt.date(int(asof.group(3)), _MONTHS[asof.group(1).lower()], int(asof.group(2)))
+            except ValueError:
+                date = None
+        if date is None:
             continue
-        value = float(amount.group(1)) * {"billion": 1e9, "million": 1e6, "thousand": 1e3}[amount.group(2).lower()]
-        try:
-            date = dt.date(int(asof.group(3)), _MONTHS[asof.group(1).lower()], int(asof.group(2)))
-        except ValueError:
-            continue
+        scale = {"billion": 1e9, "million": 1e6, "thousand": 1e3}[amount.group(2).lower()]
+        value = float(Decimal(amount.group(1)) * Decimal(int(scale)))
         out.append(TextFact(metric, value, metric, sent.start, sent.end, s[:600], None, date))
     return out
