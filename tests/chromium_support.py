@@ -75,8 +75,13 @@ class PageLog:
 
 
 def open_file(browser: Any, path: Path, *, width: int = 1400, height: int = 900) -> tuple[Any, PageLog]:
-    """Open ``path`` from disk (file://) and wait until the graph is drawn."""
-    page = browser.new_page(viewport={"width": width, "height": height})
+    """Open ``path`` from disk (file://).
+
+    The page's Content-Security-Policy is bypassed: Playwright's polling
+    needs ``eval``, and the escaping tests must prove the page safe by its
+    escaping alone, not by the CSP that backs it up.
+    """
+    page = browser.new_page(viewport={"width": width, "height": height}, bypass_csp=True)
     log = PageLog()
     page.on("console", lambda m: log.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log.page_errors.append(str(e)))

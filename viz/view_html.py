@@ -87,16 +87,24 @@ def _template() -> jinja2.Template:
     return env.get_template("view.html.j2")
 
 
-def _network(view: GraphView, physics: bool = False) -> Network:
-    """The pyvis network: nodes at their precomputed positions, options set."""
-    physics = physics and len(view.nodes) <= PHYSICS_MAX_NODES
+def _network(view: GraphView, physics: bool = False, tier_layout: bool = True) -> Network:
+    """The pyvis network: nodes at their precomputed positions, options set.
+
+    ``tier_layout=False`` drops the positions and lets vis-network's force
+    layout place every node, as pyvis does by default; the benchmark uses
+    it as the baseline the tier layout is measured against.
+    """
+    physics = (physics and len(view.nodes) <= PHYSICS_MAX_NODES) or not tier_layout
     large = _is_large(view)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
     for node in view.nodes:
         # ``info`` (tooltip data) travels beside the DataSet, not in it:
         # vis-network copies every node option, which costs seconds at 5,000.
         opts = {k: v for k, v in node.items() if k not in ("id", "label", "shape", "color", "info")}
-        if physics:
+        if not tier_layout:
+            opts.pop("x", None)
+            opts.pop("y", None)
+        elif physics:
             # Keep each tier in its column; let nodes only spread vertically.
             opts["fixed"] = {"x": True, "y": False}
         net.add_node(node["id"], label=node["label"], shape=node["shape"], **opts)
@@ -122,14 +130,19 @@ def _network(view: GraphView, physics: bool = False) -> Network:
                 "physics": {
                     "enabled": physics,
                     "solver": "barnesHut",
+                    # With the tier layout, physics only spreads nodes within
+                    # their column (no pull to the centre); without it, vis's
+                    # defaults, as pyvis uses them.
                     "barnesHut": {
                         "gravitationalConstant": -1800,
                         "centralGravity": 0.0,
                         "springLength": 140,
                         "springConstant": 0.004,
                         "avoidOverlap": 0.6,
-                    },
-                    "stabilization": {"enabled": True, "iterations": 250, "fit": True},
+                    }
+                    if tier_layout
+                    else {},
+                    "stabilization": {"enabled": True, "iterations": 250 if tier_layout else 1000, "fit": True},
                 },
                 "interaction": {
                     "hover": True,
@@ -158,13 +171,13 @@ def _network(view: GraphView, physics: bool = False) -> Network:
     return net
 
 
-def render_view(view: GraphView, physics: bool = False) -> str:
+def render_view(view: GraphView, physics: bool = False, tier_layout: bool = True) -> str:
     """The page as a string (see the module docstring).
 
     ``physics=True`` lets small graphs (up to :data:`PHYSICS_MAX_NODES`)
     spread vertically before settling; larger ones ignore it.
     """
-    net = _network(view, physics)
+    net = _network(view, physics, tier_layout)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     js, css = vis_assets()
     data = {
@@ -218,10 +231,12 @@ def _edge_types(edges: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return dict(sorted(out.items()))
 
 
-def write_view(view: GraphView, path: str | os.PathLike[str], physics: bool = False) -> Path:
+def write_view(
+    view: GraphView, path: str | os.PathLike[str], physics: bool = False, tier_layout: bool = True
+) -> Path:
     """Render ``view`` and write it to ``path`` atomically (never half-written)."""
     target = Path(path)
-    html = render_view(view, physics)
+    html = render_view(view, physics, tier_layout)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
