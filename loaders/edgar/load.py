@@ -544,7 +544,8 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
     for e in state.known.edges:
         curated[(str(e.type), e.source, e.target)].append(e)
     edges: dict[str, Edge] = {}
-    for doc, rel in sorted(state.relations, key=lambda dr: (dr[0].accession, dr[1].sentence.start, dr[1].name)):
+    ordered = sorted(state.relations, key=lambda dr: (dr[1].relation == "supplier", dr[0].accession, dr[1].sentence.start, dr[1].name))
+    for doc, rel in ordered:
         filer = filer_ids[doc.cik]
         match: Match = resolver.resolve(rel.name)
         other = match.id
@@ -556,6 +557,20 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
                                            aliases=tuple(sorted({rel.name} - {match.name})))
             resolver.add(Entry(other, match.name, (rel.name,), match.resolved))
         source, target = (other, filer) if rel.counterparty_supplies else (filer, other)
+        ev = Evidence(
+            source_id=source_for(doc.cik, doc.accession),
+            locator=f"item {rel.section} chars {rel.sentence.start}-{rel.sentence.end}",
+            quote=rel.sentence.text[:600], method="rule", confidence=rel.confidence,
+            as_of=doc.report_date or doc.filed or dt.date(1970, 1, 1),
+        )
+        if rel.relation == "supplier" and rel.product is None:
+            # "X, a supplier of ours" adds evidence to a more specific edge between the same pair
+            specific = sorted(eid for eid, e in edges.items() if (str(e.type), e.source, e.target) == ("SUPPLIES", source, target))
+            if specific:
+                prev = edges[specific[0]]
+                if ev not in prev.evidence:
+                    edges[specific[0]] = prev.model_copy(update={"evidence": (*prev.evidence, ev)})
+                continue
         props: dict[str, Any] = {"relation": rel.relation}
         qualifier = None
         product_id = _product_id(rel.product, products)
@@ -573,12 +588,6 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
             if qualifier is None and not [e for e in same if e.id == edge_id(rel.edge_type, source, target)]:
                 qualifier = rel.relation
         eid = edge_id(rel.edge_type, source, target, qualifier)
-        sid = source_for(doc.cik, doc.accession)
-        ev = Evidence(
-            source_id=sid, locator=f"item {rel.section} chars {rel.sentence.start}-{rel.sentence.end}",
-            quote=rel.sentence.text[:600], method="rule", confidence=rel.confidence,
-            as_of=doc.report_date or doc.filed or dt.date(1970, 1, 1),
-        )
         if eid in edges:
             prev = edges[eid]
             if ev not in prev.evidence:

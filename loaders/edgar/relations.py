@@ -11,6 +11,8 @@ contract_manufacturer        "contract manufacturers such as Hon Hai" X SUPPLIES
 supplier                     "we purchase <product> from X"           X SUPPLIES filer
 long_term_agreement          "a long-term supply agreement with X"    X SUPPLIES filer
 customer                     "X has contracted to purchase ..."       filer SUPPLIES X
+customer                     "revenue from arrangements with X"       filer SUPPLIES X
+supplier                     "made by X, a supplier of ours"          X SUPPLIES filer
 investment                   "we invested in a ... note from X"       filer INVESTS_IN X
 ===========================  ======================================  ===========
 
@@ -142,6 +144,8 @@ RULES: tuple[_Rule, ...] = (
     _rule("supplier", r"\b(?:key|principal|primary|sole|single)\s+(?:source\s+)?suppliers?\s*,?\s*(?:such as|including|like)\s", confidence=0.8),
     _rule("long_term_agreement", r"\b(?:long[- ]term|multi[- ]?year)\s+(?:supply|capacity|purchase|power purchase)\s+agreements?\s+with\s", confidence=0.8),
     _rule("customer", r"(?P<before>)\s+has\s+contracted\s+to\s+purchase\b", supplies=False, confidence=0.85),
+    _rule("customer", r"\b(?:earns?|generates?|receives?)\s+revenue\s+from\s+(?:licensing\s+|commercial\s+|revenue[- ]sharing\s+)?(?:arrangements|agreements|contracts)\s+with\s", supplies=False, confidence=0.8),
+    _rule("supplier", r"(?P<before>),\s+(?:a|one of our|our)\s+(?:key\s+|primary\s+|main\s+|principal\s+)?suppliers?(?:\s+of ours)?\b", confidence=0.8),
     _rule("customer", r"\b(?:sales|revenue)\s+(?:to|from)\s+(?=(?:[A-Z]))(?!Customer\b)", supplies=False, confidence=0.8),
     _rule("investment", r"\b(?:invested|invests|investing)\s+in\s+(?:an?\s+\$?\s?[\d.,]+\s*(?:billion|million)\s+(?:convertible\s+)?(?:note|notes|stake)\s+(?:from|of|in)\s+)?", edge_type="INVESTS_IN", supplies=False, confidence=0.85),
     _rule("investment", r"\b(?:equity|strategic|minority)\s+investments?\s+in\s", edge_type="INVESTS_IN", supplies=False, confidence=0.85),
@@ -186,7 +190,8 @@ def extract_relations(
             for rule in RULES:
                 for m in rule.pattern.finditer(s):
                     if "before" in rule.pattern.groupindex:
-                        names = find_names(s[: m.start()], is_company)[-1:]
+                        # the name the trigger follows directly ("OpenAI has contracted", "Micron, a supplier")
+                        names = [n for n in find_names(s[: m.start()], is_company)[-1:] if n[1] == m.start()]
                     else:
                         clause = s[m.end() :]
                         stop = _STOP.search(clause)
