@@ -196,7 +196,7 @@ def bar_chart(
     for i, b in enumerate(bars):
         y = top + i * row_h
         a, z = sorted((px(0.0), px(b.value)))
-        label = b.label if len(b.label) <= 30 else b.label[:29] + "…"
+        label = b.label if len(b.label) <= 26 else b.label[:25] + "…"
         out.append(f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" fill="#222">{_e(label)}</text>')
         out.append(
             f'<rect x="{a:.1f}" y="{y + 5}" width="{max(z - a, 1):.1f}" height="{row_h - 10}" fill="{PALETTE[0] if b.value >= 0 else PALETTE[1]}">'

@@ -229,7 +229,9 @@ def _capex_buckets(result: ShockResult, snapshot: Snapshot | None) -> list[Capex
     def bucket(node: str, label: str, tier: str) -> str:
         if label == "Product":
             return _BUCKET_OF_CATEGORY.get(category.get(node, ""), tier)
-        for cat in ("power_equipment", "construction", "cooling"):
+        # A contractor that also sells equipment is counted where its name
+        # puts it: construction before cooling before power equipment.
+        for cat in ("construction", "cooling", "power_equipment"):
             if cat in makes.get(node, set()):
                 return _BUCKET_OF_CATEGORY[cat]
         for role in roles.get(node, []):
@@ -317,14 +319,16 @@ def _summary(result: ShockResult, tiers: list[TierSummary], margins: list[Margin
             final = lead.path[-1].price_change
             when = next((p.quarter for p in lead.path if final and p.price_change >= 0.95 * final), lead.path[-1].quarter)
             lines.append(f"When: {lead.name}'s price reaches 95% of its end-of-horizon change by {when}.")
-    expiring = [c for c in result.contracts if c.end]
     if result.contracts:
-        ends = sorted({c.end for c in expiring if c.end})
-        lines.append(
-            f"Shields: {len(result.contracts)} fixed-price contract(s) shield buyers"
-            + (f"; the last ends {ends[-1]}" if ends else "")
-            + "."
-        )
+        ending = sorted(c.end for c in result.contracts if c.expires_in_horizon and c.end)
+        n = len(result.contracts)
+        text = f"Shields: {n} fixed-price contract{'s' if n != 1 else ''} shield buyers' inputs"
+        if ending:
+            text += f"; {len(ending)} end within the horizon, the first on {ending[0]}"
+        rest = n - len(ending)
+        if rest:
+            text += f"; {rest} run past {sc.quarters[-1] if sc.quarters else 'the horizon'}"
+        lines.append(text + ".")
     for idx in result.indexes:
         lines.append(f"Index: {idx.name} ({idx.weighting}-weighted) {pct(idx.change)}{_band(idx.p5, idx.p95)}, covering {idx.coverage:.0%} of its weight.")
     if buckets:

@@ -496,6 +496,8 @@ def build_view(
             "color": GROUP_COLORS[g],
             "shape": _GROUP_SHAPES.get(g, "dot"),
             "count": present[g],
+            # Countries only add LOCATED_IN spokes; shown on request.
+            "hidden": g == "country",
         }
         for g in GROUP_COLORS
         if present.get(g)

@@ -154,9 +154,9 @@ def _network(view: GraphView, physics: bool = False, tier_layout: bool = True) -
                     "multiselect": False,
                 },
                 "nodes": {
-                    "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+                    "font": {"size": 16, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
                     "borderWidth": 1,
-                    "scaling": {"label": {"enabled": False, "drawThreshold": 7}},
+                    "scaling": {"label": {"enabled": False, "drawThreshold": 4}},
                 },
                 "edges": {
                     "smooth": False if large else {"enabled": True, "type": "curvedCW", "roundness": 0.12},

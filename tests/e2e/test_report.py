@@ -155,3 +155,20 @@ def test_hostile_names_stay_text_in_every_report_format(tmp_path):
         assert page.locator("a[href^='javascript:']").count() == 0
         assert log.dialogs == [] and log.page_errors == []
         page.close()
+
+
+def test_view_with_a_scenario_sizes_nodes_by_the_same_run(mini, shock_json, tmp_path):
+    home, scenario = mini
+    out = tmp_path / "graph.html"
+    run_cli("view", "--scenario", str(scenario), "--out", str(out), home=home, check=True)
+    block = re.search(r'<script type="application/json" id="chainshock-data">(.*?)</script>', out.read_text(), re.S)
+    assert block
+    data = json.loads(block.group(1))
+    impacts = {i["node"]: i for i in shock_json["impacts"]}
+    for node_id, info in data["nodeInfo"].items():
+        if node_id in impacts:
+            assert info["impact"]["price_change"] == impacts[node_id]["price_change"]
+        else:
+            assert "impact" not in info
+    size = {n["id"]: n["size"] for n in data["nodes"]}
+    assert size["product:hbm"] > size["company:nvidia"] > size["company:device-buyers"] > size["country:kr"]
