@@ -260,6 +260,12 @@ class Resolver:
         self._vectors = None
         self._cache.clear()
 
+    def set_embedder(self, embedder: Embedder | None) -> None:
+        """Switch step 3 on (or off); earlier "new" answers are forgotten so names get another chance."""
+        self.embedder = embedder
+        self._vectors = None
+        self._cache.clear()
+
     def _group_entry(self, key: str) -> Entry | None:
         group = self._group_of.get(key)
         if group is None:

@@ -131,7 +131,7 @@ class _State:
     fye: dict[str, str] = field(default_factory=dict)
     relations: list[tuple[_Doc, Relation]] = field(default_factory=list)
     concentrations: list[tuple[_Doc, Any]] = field(default_factory=list)
-    used_accessions: set[str] = field(default_factory=set)
+    resolver: Resolver | None = None
 
     def skip(self, path: Path, reason: str) -> None:
         self.skipped.append((str(path), reason))
@@ -349,7 +349,6 @@ def _read_document(state: _State, path: Path, cik: str, accession: str) -> None:
             ))
         for c in customer_concentration(text, [s for s in sections if s.key in ("1", "1A", "7", "8", "15", "I-1", "I-2")]):
             state.concentrations.append((doc, c))
-    state.used_accessions.add(accession)
     state.relations.extend((doc, r) for r in extract_relations(text, sections, form, state_is_company(state)))
 
 
@@ -381,22 +380,15 @@ def _fye_digits(text: str) -> str:
     return "1231"
 
 
-# The resolver is built once per load; relation extraction asks it (exact and
-# alias steps only) whether a capitalized phrase is a company.
-_RESOLVERS: dict[int, Resolver] = {}
-
-
 def _resolver(state: _State, embedder: Embedder | None = None) -> Resolver:
-    key = id(state)
-    if key not in _RESOLVERS:
-        _RESOLVERS.clear()
+    """The load's resolver over ``known`` companies, built once; embeddings switch on for assembly."""
+    if state.resolver is None:
         companies = [n for n in state.known.nodes if isinstance(n, Company)]
         entries = [Entry(c.id, c.name, (*c.aliases, *([c.ticker] if c.ticker else ())), c.resolved) for c in companies]
-        _RESOLVERS[key] = Resolver(entries, embedder=None)
-    resolver = _RESOLVERS[key]
+        state.resolver = Resolver(entries, embedder=None)
+    resolver = state.resolver
     if embedder is not None and resolver.embedder is None:
-        resolver.embedder = embedder
-        resolver._cache.clear()  # names that were "new" without embeddings get their chance
+        resolver.set_embedder(embedder)
     return resolver
 
 
