@@ -133,8 +133,15 @@ class _Sources:
         if text.startswith("curated estimate") or "estimate" in text.split(":")[0]:
             key = f"estimate:{used_for}"
             if key not in self.items:
+                # An estimate's basis often names the filing it was read from.
+                m = _ACCESSION.search(text)
                 self.items[key] = ReportSource(
-                    ref=len(self.items) + 1, id=key, title=text, kind="estimate", estimate=True
+                    ref=len(self.items) + 1,
+                    id=key,
+                    title=text,
+                    url=edgar_url(m[1]) if m else None,
+                    kind="estimate",
+                    estimate=True,
                 )
             self.items[key].used_for.append(used_for) if used_for not in self.items[key].used_for else None
             return self.items[key].ref

@@ -172,3 +172,25 @@ def test_view_with_a_scenario_sizes_nodes_by_the_same_run(mini, shock_json, tmp_
             assert "impact" not in info
     size = {n["id"]: n["size"] for n in data["nodes"]}
     assert size["product:hbm"] > size["company:nvidia"] > size["company:device-buyers"] > size["country:kr"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--focus", "no such company"], "no company matches"),
+        (["--role", "wizard"], "unknown role"),
+        (["--hops", "-1", "--focus", "NVDA"], "--hops"),
+    ],
+)
+def test_view_user_errors_are_one_line_and_write_nothing(mini, tmp_path, args, message):
+    home, _ = mini
+    out = tmp_path / "graph.html"
+    proc = run_cli("view", *args, "--out", str(out), home=home)
+    assert proc.returncode != 0 and message in proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
+
+
+def test_view_refuses_a_non_html_output(mini, tmp_path):
+    home, _ = mini
+    proc = run_cli("view", "--out", str(tmp_path / "graph.png"), home=home)
+    assert proc.returncode != 0 and "use a file ending in .html" in proc.stderr
