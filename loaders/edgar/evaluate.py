@@ -34,6 +34,7 @@ FACT_CHECKS: tuple[tuple[str, float, str], ...] = (
     ("fact:nvidia:purchase_obligations:2025:FY", 45_079e6, "NVIDIA 10-K FY2025 PurchaseObligation 45,079"),
     ("fact:nvidia:remaining_performance_obligations:2025:FY", 1.7e9, "NVIDIA 10-K FY2025: $1.7 billion"),
     ("fact:nvidia:customer_a_revenue_share:2025:FY", 0.12, "NVIDIA 10-K FY2025: Customer A 12%"),
+    ("fact:nvidia:customer_a_revenue_share:2026:Q3", 0.22, "NVIDIA 10-Q Q3 FY2026 (text): Customer A at 22%"),
     ("fact:oracle:remaining_performance_obligations:2024:Q1", 64.9e9, "Oracle 10-Q Aug 2023: $64.9 billion"),
     ("fact:oracle:capex:2024:Q1", 1_314e6, "Oracle 10-Q Aug 2023 cash flows: 1,314"),
     ("fact:amazon:capex:2024:FY", 82_999e6, "Amazon 10-K 2024 cash flows: 82,999"),

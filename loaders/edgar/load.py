@@ -486,8 +486,7 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
         by_cik[o.cik].append(o)
     facts: list[Fact] = []
     for cik, obs in sorted(by_cik.items()):
-        calendar = FiscalCalendar.from_month_day(state.fye.get(cik) or _fye_from_anchors(state.anchors.get(cik, [])))
-        calendar = calendar.calibrated(state.anchors.get(cik, []))
+        calendar = _calendar(state, cik)
         company = filer_ids[cik]
         suffix = company.split(":", 1)[1]
         for p in pick(obs, calendar):
@@ -504,14 +503,22 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
             continue
         company = filer_ids[doc.cik]
         metric = f"{c.label.lower().replace(' ', '_')}_revenue_share"
-        fid = f"fact:{company.split(':', 1)[1]}:{metric}:{c.fiscal_year}:FY"
+        fid = f"fact:{company.split(':', 1)[1]}:{metric}:{c.fiscal_year}:{c.fiscal_period}"
+        if c.fiscal_period == "FY":
+            period_end = _year_end_for(state, doc, c.fiscal_year)
+        else:
+            # a quarter's shares are stated in that quarter's own 10-Q
+            cal = _calendar(state, doc.cik)
+            here = (cal.fiscal_year(doc.report_date), cal.fiscal_period(doc.report_date - dt.timedelta(days=90), doc.report_date))
+            if here != (c.fiscal_year, c.fiscal_period):
+                continue
+            period_end = doc.report_date
         sid = source_for(doc.cik, doc.accession)
-        sec = c.section
         facts.append(Fact(
-            id=fid, company=company, metric=metric, fiscal_year=c.fiscal_year, fiscal_period="FY",
-            period_end=_year_end_for(state, doc, c.fiscal_year), value=c.share, unit="fraction", source_id=sid,
+            id=fid, company=company, metric=metric, fiscal_year=c.fiscal_year, fiscal_period=c.fiscal_period,
+            period_end=period_end, value=c.share, unit="fraction", source_id=sid,
             concept=f"text:{c.label}",
-            evidence=(Evidence(source_id=sid, locator=f"item {sec} chars {c.sentence.start}-{c.sentence.end}",
+            evidence=(Evidence(source_id=sid, locator=f"item {c.section} chars {c.sentence.start}-{c.sentence.end}",
                                quote=c.sentence.text[:600], method="text", confidence=0.9,
                                as_of=doc.report_date),),
         ))
@@ -609,8 +616,14 @@ def _product_id(hint: str | None, products: dict[str, str]) -> str | None:
     return None
 
 
+def _calendar(state: _State, cik: str) -> FiscalCalendar:
+    """A filer's calendar: its fiscal year end, calibrated on its filings' own labels."""
+    base = FiscalCalendar.from_month_day(state.fye.get(cik) or _fye_from_anchors(state.anchors.get(cik, [])))
+    return base.calibrated(state.anchors.get(cik, []))
+
+
 def _year_end_for(state: _State, doc: _Doc, fiscal_year: int) -> dt.date:
-    cal = FiscalCalendar.from_month_day(state.fye.get(doc.cik)).calibrated(state.anchors.get(doc.cik, []))
+    cal = _calendar(state, doc.cik)
     if doc.report_date and cal.fiscal_year(doc.report_date) == fiscal_year and doc.form and doc.form.startswith("10-K"):
         return doc.report_date
     return cal.year_end(fiscal_year)

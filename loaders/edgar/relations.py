@@ -81,6 +81,7 @@ class Concentration:
     fiscal_year: int | None
     section: str
     sentence: Sentence
+    fiscal_period: str = "FY"  # or "Q1".."Q4" for a quarter's shares
 
 
 _SUFFIX = (
@@ -223,6 +224,9 @@ _LETTERS = re.compile(
     re.I,
 )
 _FY = re.compile(r"fiscal\s+(?:year\s+)?(\d{4})", re.I)
+_QUARTER = re.compile(r"\bfor the (first|second|third|fourth) quarter of fiscal (?:year )?(\d{4})", re.I)
+_AT = re.compile(r"\bCustomer ([A-Z]) at (\d+(?:\.\d+)?)%")
+_ORDINAL = {"first": "Q1", "second": "Q2", "third": "Q3", "fourth": "Q4"}
 
 
 def customer_concentration(text: str, sections: list[Section]) -> list[Concentration]:
@@ -231,12 +235,25 @@ def customer_concentration(text: str, sections: list[Section]) -> list[Concentra
     >>> t = "Sales to direct Customers A, B and C represented 12%, 11% and 11% of total revenue, respectively, for fiscal year 2025."
     >>> [(c.label, c.share, c.fiscal_year) for c in customer_concentration(t, [Section("8", "FS", 0, len(t))])]
     [('Customer A', 0.12, 2025), ('Customer B', 0.11, 2025), ('Customer C', 0.11, 2025)]
+    >>> t = "For the third quarter of fiscal year 2026, four direct customers with sales greater than 10% of total revenue included: Customer A at 22%, Customer B at 15%."
+    >>> [(c.label, c.share, c.fiscal_year, c.fiscal_period) for c in customer_concentration(t, [Section("I-2", "MD&A", 0, len(t))])]
+    [('Customer A', 0.22, 2026, 'Q3'), ('Customer B', 0.15, 2026, 'Q3')]
     """
     out: list[Concentration] = []
-    seen: set[tuple[str, int | None]] = set()
+    seen: set[tuple[str, int | None, str]] = set()
     for sec in sections:
         for sent in sentences(text, sec.start, sec.end):
             if "ustomer" not in sent.text:
+                continue
+            quarter = _QUARTER.search(sent.text)
+            if quarter:  # "For the third quarter of fiscal year 2026, ...: Customer A at 22%, ..."
+                period, fy_q = _ORDINAL[quarter.group(1).lower()], int(quarter.group(2))
+                for m in _AT.finditer(sent.text):
+                    label = f"Customer {m.group(1)}"
+                    if (label, fy_q, period) in seen:
+                        continue
+                    seen.add((label, fy_q, period))
+                    out.append(Concentration(label, round(float(m.group(2)) / 100, 6), fy_q, sec.key, sent, period))
                 continue
             for m in _LETTERS.finditer(sent.text):
                 letters = re.findall(r"[A-Z]", m.group("letters"))
@@ -249,8 +266,8 @@ def customer_concentration(text: str, sections: list[Section]) -> list[Concentra
                 fy = int(fy_match.group(1)) if fy_match else None
                 for letter, pct in zip(letters, pcts, strict=True):
                     label = f"Customer {letter}"
-                    if (label, fy) in seen:
+                    if (label, fy, "FY") in seen:
                         continue
-                    seen.add((label, fy))
+                    seen.add((label, fy, "FY"))
                     out.append(Concentration(label, round(pct, 6), fy, sec.key, sent))
     return out

@@ -69,6 +69,10 @@ def test_text_rpo_and_customer_concentration(loaded: GraphRecords) -> None:
     assert fact(loaded, "fact:nvidia:customer_a_revenue_share:2025:FY").value == 0.12
     assert fact(loaded, "fact:nvidia:customer_a_revenue_share:2024:FY").value == 0.13
     assert fact(loaded, "fact:microsoft:revenue:2025:FY").value == 281_724_000_000
+    # a quarter's shares from NVIDIA's plain-text 10-Q
+    q3 = fact(loaded, "fact:nvidia:customer_a_revenue_share:2026:Q3")
+    assert q3.value == 0.22 and str(q3.period_end) == "2025-10-26"
+    assert fact(loaded, "fact:nvidia:customer_d_revenue_share:2026:Q3").value == 0.11
 
 
 def test_one_fact_per_id_and_values_in_units(loaded: GraphRecords) -> None:
