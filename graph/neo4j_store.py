@@ -301,6 +301,8 @@ def load_graph(
         for statement in _schema_statements(graph):
             _write(driver, database, statement)
         _write(driver, database, "CALL db.awaitIndexes(300)")
+        if had_data:
+            removed.update(_prune_relationships(driver, database, graph, batch_size))
         for label, table in graph.nodes.items():
             q = f"UNWIND $rows AS row MERGE (n:{_name(label)} {{id: row.id}}) SET n = row"
             rows = [_props(r) for r in table.rows]
@@ -330,7 +332,7 @@ def load_graph(
             sent[t.type] = sent.get(t.type, 0) + len(rows)
             n_rels += len(rows)
         if had_data:
-            removed = _prune(driver, database, graph, batch_size)
+            removed.update(_prune_nodes(driver, database, graph, batch_size))
     except BackendError:
         raise
     except Exception as e:
@@ -361,12 +363,21 @@ def _has_chainshock_data(driver: Any, database: str, graph: PropertyGraph) -> bo
     return False
 
 
-def _prune(driver: Any, database: str, graph: PropertyGraph, batch_size: int) -> dict[str, int]:
+def _prune_relationships(
+    driver: Any, database: str, graph: PropertyGraph, batch_size: int
+) -> dict[str, int]:
+    """Delete relationships whose id the snapshot lacks or whose endpoints changed.
+
+    Runs before the load: a relationship id that now joins other nodes would
+    otherwise collide with the uniqueness constraint when MERGE creates it.
+    """
     removed: dict[str, int] = {}
     for rtype, tables in graph.rel_types().items():
-        keep = {r["id"] for t in tables for r in t.rows}
-        have = _read_ids(driver, database, f"MATCH ()-[r:{_name(rtype)}]->() RETURN r.id")
-        stale = sorted(have - keep, key=str)
+        keep = {r["id"]: (r["from"], r["to"]) for t in tables for r in t.rows}
+        q = f"MATCH (a)-[r:{_name(rtype)}]->(b) RETURN r.id, a.id, b.id"
+        with driver.session(database=database) as session:
+            have = session.execute_read(lambda tx, q=q: [tuple(rec) for rec in tx.run(q)])
+        stale = sorted({rid for rid, a, b in have if keep.get(rid) != (a, b)}, key=str)
         for batch in _batches([{"id": s} for s in stale], batch_size):
             _write(
                 driver,
@@ -376,6 +387,12 @@ def _prune(driver: Any, database: str, graph: PropertyGraph, batch_size: int) ->
             )
         if stale:
             removed[rtype] = len(stale)
+    return removed
+
+
+def _prune_nodes(driver: Any, database: str, graph: PropertyGraph, batch_size: int) -> dict[str, int]:
+    """Delete chainshock nodes whose id the snapshot no longer has (after the load)."""
+    removed: dict[str, int] = {}
     for label, table in graph.nodes.items():
         keep = {r["id"] for r in table.rows}
         have = _read_ids(driver, database, f"MATCH (n:{_name(label)}) RETURN n.id")

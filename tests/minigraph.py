@@ -148,6 +148,9 @@ def mini_records() -> GraphRecords:
     edge("PRODUCES", "company:sk-hynix", "product:nand", _ev(tf, "SK group 21%"), market_share=_est(0.19, 0.21, 0.23, "TrendForce 2Q25 NAND revenue"))
     edge("PRODUCES", "company:micron", "product:nand", _ev(tf, "Micron 14%"), market_share=_est(0.12, 0.14, 0.16, "TrendForce 2Q25 NAND revenue"))
     edge("PRODUCES", "company:tsmc", "product:cowos", _ev(tf, "TSMC dominates CoWoS capacity"), market_share=_est(0.85, 0.9, 0.95, "TrendForce CoWoS capacity"))
+    # Producers without a share estimate: the HHI is unknown, not zero.
+    edge("PRODUCES", "company:talen", "product:electricity", _ev("src:talen-2025-06-11-amazon-ppa", "Talen generates power"))
+    edge("PRODUCES", "company:constellation", "product:electricity", _ev("src:constellation-2024-09-20-crane", "nuclear generation"))
     edge("PRODUCES", "company:nvidia", "product:gpu-accelerator", _ev("src:nvidia-10k-2025", "Data Center revenue of $115.2 billion"),
          market_share=_est(0.75, 0.8, 0.9, "analyst range for AI accelerator share"))
 

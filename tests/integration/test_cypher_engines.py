@@ -146,6 +146,11 @@ def test_answers_are_right(embedded, neo4j, engine_name):
     spof = _records(engine, "single_points_of_failure", max_producers="1")
     assert {(r["product"], round(r["hhi"])) for r in spof} == {("product:cowos", 8100), ("product:gpu-accelerator", 6400)}
 
+    concentration = {r["product"]: r for r in _records(engine, "market_concentration")}
+    assert concentration["product:electricity"]["producers"] == 2
+    assert concentration["product:electricity"]["hhi"] is None  # no share estimates: unknown, not 0
+    assert concentration["product:hbm"]["hhi"] == pytest.approx(62**2 + 21**2 + 17**2)
+
     expiring = _records(engine, "expiring_contracts", months="12", as_of="2025-10-01")
     assert {r["contract"] for r in expiring} == {"contract:nvidia-skhynix-hbm-lta-2025"}
     assert {(r["party"], r["role"]) for r in expiring} == {("company:nvidia", "buyer"), ("company:sk-hynix", "seller")}
@@ -289,3 +294,37 @@ def test_wrong_password_is_a_clear_error(neo4j_settings):
         Neo4jEngine(bad)
     assert "wrong-password-123" not in str(info.value)
     assert "wrong-password-123" not in repr(bad)
+
+
+def test_a_changed_snapshot_replaces_the_old_one(neo4j, neo4j_settings, mini_graph):
+    from chainshock.graph.property_graph import project_tables
+    from chainshock.graph.schema import Edge, Evidence, GraphRecords
+    from chainshock.graph.snapshot import records_to_tables
+    from minigraph import mini_records
+
+    records = mini_records()
+    drop = "company:supermicro"
+    nodes = [n for n in records.nodes if n.id != drop]
+    edges = []
+    for e in records.edges:
+        if drop in (e.source, e.target):
+            continue
+        if e.id == "produces:company:micron->product:hbm":  # same id, evidence now cites another source
+            e = Edge(id=e.id, type=e.type, source=e.source, target=e.target, properties=e.properties,
+                     evidence=(Evidence(source_id="src:trendforce-2025-dram-share", quote="moved", as_of=e.evidence[0].as_of),))
+        edges.append(e)
+    changed = project_tables(records_to_tables(GraphRecords(nodes=nodes, edges=edges, facts=records.facts,
+                                                            sources=records.sources)))
+    driver = connect(neo4j_settings)
+    try:
+        report = load_graph(driver, changed)
+        assert graph_counts(driver) == {k: v for k, v in sorted(changed.counts().items()) if v}
+        # supermicro, its 3 edges (and their 3 evidence nodes and CITES), plus the moved CITES
+        assert report.removed == {"Company": 1, "SUPPLIES": 2, "USES": 1, "Evidence": 3, "CITES": 4}
+        moved = neo4j.run("MATCH (:Evidence {subject_id: $s})-[:CITES]->(src:Source) RETURN src.id AS id",
+                          {"s": "produces:company:micron->product:hbm"}).rows
+        assert moved == [["src:trendforce-2025-dram-share"]]
+    finally:
+        load_graph(driver, mini_graph)  # put the module's graph back
+        assert graph_counts(driver) == {k: v for k, v in sorted(mini_graph.counts().items()) if v}
+        driver.close()
