@@ -34,6 +34,7 @@ __all__ = [
     "CapexShock",
     "ContractShield",
     "Impact",
+    "IndexBaseline",
     "IndexContribution",
     "IndexImpact",
     "PathEdge",
@@ -159,6 +160,20 @@ class IndexContribution(_Model):
     weight: float
     earnings_change: float = Field(description="fraction of the company's baseline earnings")
     contribution: float = Field(description="weight x earnings_change")
+    earnings_source: str = Field(default="", description="where the baseline earnings come from")
+
+
+class IndexBaseline(_Model):
+    """A constituent's baseline earnings, and the facts they are read from."""
+
+    company: str
+    name: str
+    weight: float
+    earnings_usd: float | None = Field(default=None, description="baseline annual earnings; None when unknown")
+    source: str = Field(default="", description="metric, period and document; empty when unknown")
+    earnings_change: float | None = Field(
+        default=None, description="base-value earnings change (fraction); None when not sized"
+    )
 
 
 class IndexImpact(_Model):
@@ -179,6 +194,16 @@ class IndexImpact(_Model):
     constituents: int = 0
     top: list[IndexContribution] = Field(default_factory=list)
     note: str = ""
+    members: int | None = Field(
+        default=None, description="member count behind equal weights (1/members each); None for cap weights"
+    )
+    equal_weight_view: bool = Field(
+        default=False,
+        description="computed equal-weight reading of a cap-weighted index (no published equal-weight index)",
+    )
+    baselines: list[IndexBaseline] = Field(
+        default_factory=list, description="every constituent in the graph, with its earnings baseline and source"
+    )
 
 
 class CapexShock(_Model):

@@ -50,6 +50,7 @@ from .result import (
     CapexShock,
     ContractShield,
     Impact,
+    IndexBaseline,
     IndexContribution,
     IndexImpact,
     PathEdge,
@@ -351,7 +352,17 @@ def run_shock(
     paths = _paths(system, M_base, s, scenario.top_k, SS[:, 0]) if scenario.top_k > 0 else []
     if priced:
         indexes, idx_notes = _indexes(
-            nodes, edges, facts, sources, system, margin, absorbed, windfall, base_usd, scenario
+            nodes,
+            edges,
+            facts,
+            sources,
+            system,
+            margin,
+            absorbed,
+            windfall,
+            base_usd,
+            scenario,
+            getattr(snapshot, "evidence", None),
         )
         assumptions.extend(idx_notes)
     else:
@@ -614,8 +625,14 @@ def _indexes(
     windfall: np.ndarray,
     cost_bases: np.ndarray,
     scenario: Scenario,
+    evidence: pd.DataFrame | None = None,
 ) -> tuple[list[IndexImpact], list[str]]:
-    """Index changes under cap and equal weighting, constant P/E."""
+    """Index changes under cap and equal weighting, constant P/E.
+
+    A cap-weighted index with no published equal-weight sibling in the graph
+    also gets an *equal-weight view*: each of its members (the scenario's
+    ``index_members``, else the index's ``members``) weighs ``1/N``.
+    """
     idx_nodes = nodes[nodes["label"] == "Index"]
     if idx_nodes.empty:
         return [], []
@@ -632,8 +649,14 @@ def _indexes(
     C = margin.shape[1]
     change = np.zeros((len(companies), C))
     known = np.ones(len(companies), dtype=bool)
+    sized = np.zeros(len(companies), dtype=bool)
+    baseline: dict[str, tuple[float, str]] = {}
     for c in companies:
         k = system.index.get(c)
+        cost = float(cost_bases[k, 0]) if k is not None else None
+        ref = _earnings_ref(facts, sources, c, cost)
+        if ref is not None:
+            baseline[c] = ref
         if k is None:
             continue
         hit = np.nan_to_num(margin[k], nan=0.0) if not np.isnan(margin[k, 0]) else np.zeros(C)
@@ -641,15 +664,18 @@ def _indexes(
         unknown_hit = bool(np.isnan(margin[k, 0]) and abs(absorbed[k, 0]) > _TINY)
         if not affected and not unknown_hit:
             continue
-        earn = _earnings(facts, sources, c, float(cost_bases[k, 0]))
+        earn = ref[0] if ref is not None else None
         if earn is None or earn == 0:
             known[cpos[c]] = False
             continue
         change[cpos[c]] = (windfall[k] - hit) / abs(earn)
+        sized[cpos[c]] = True
         if unknown_hit and abs(windfall[k, 0]) == 0:
             # moved in price but no cost base: cannot size the hit
             known[cpos[c]] = False
+            sized[cpos[c]] = False
     names = dict(zip(nodes["id"], nodes["name"], strict=True))
+    ctx = _IndexContext(companies, names, change, known, sized, baseline)
     out: list[IndexImpact] = []
     by_base: dict[str, str] = {}
     idx_rows = list(idx_nodes.itertuples(index=False))
@@ -657,8 +683,10 @@ def _indexes(
         p = _props(r.properties)
         if p.get("weighting") == "equal" and p.get("base_index"):
             by_base[str(p["base_index"])] = str(r.id)
+    views: list[str] = []
     for r in idx_rows:
         p = _props(r.properties)
+        index_id, index_name = str(r.id), str(r.name)
         weighting = str(p.get("weighting", "cap"))
         members = cons[cons["target"] == r.id]
         w = np.zeros(len(companies))
@@ -666,21 +694,84 @@ def _indexes(
             t = _triple(_props(e.properties).get("weight"))
             if t is not None:
                 w[cpos[str(e.source)]] += t[1]
-        if weighting == "equal" and str(r.id) in scenario.index_members:
-            w = (w > 0) / scenario.index_members[str(r.id)] if w.any() else w
-        out.append(_index_impact(str(r.id), str(r.name), weighting, w, change, known, companies, names))
-        count = scenario.index_members.get(str(r.id))
-        if weighting == "cap" and str(r.id) not in by_base and count:
-            eq = (w > 0).astype(float) / count
-            imp = _index_impact(str(r.id), str(r.name), "equal", eq, change, known, companies, names)
-            imp.note = "; ".join(
-                x for x in (f"equal weighting: 1/{count} per member (member count from the scenario)", imp.note) if x
+        count, count_source = _member_count(index_id, p, scenario, evidence, sources)
+        if weighting == "equal" and count and w.any():
+            w = (w > 0) / count
+        imp = _index_impact(index_id, index_name, weighting, w, ctx)
+        imp.members = count if weighting == "equal" else None
+        out.append(imp)
+        if weighting != "cap" or index_id in by_base:
+            continue
+        if not count:
+            notes.append(
+                f"{index_id}: no equal-weight index in the graph and no member count (index `members` or the "
+                "scenario's index_members); equal weighting not computed."
             )
-            out.append(imp)
-        elif weighting == "cap" and str(r.id) not in by_base:
-            notes.append(f"{r.id}: no equal-weight index in the graph and no index_members count in the scenario; "
-                         "equal weighting not computed.")
+            continue
+        eq = (w > 0).astype(float) / count
+        view = _index_impact(index_id, f"{index_name} (equal-weight view)", "equal", eq, ctx)
+        view.members = count
+        view.equal_weight_view = True
+        view.note = "; ".join(
+            x
+            for x in (
+                f"equal-weight view computed from the cap-weighted index: 1/{count} per member ({count_source})",
+                view.note,
+            )
+            if x
+        )
+        out.append(view)
+        views.append(f"{index_id} (1/{count})")
+    if views:
+        notes.append(
+            "Equal-weight views (no published equal-weight index in the graph): every member of "
+            + ", ".join(views)
+            + " weighs the same; members outside the graph are unknown, so coverage is the graph's members' share."
+        )
     return out, notes
+
+
+@dataclass(frozen=True)
+class _IndexContext:
+    """What every index row is computed from: per-constituent earnings changes and baselines."""
+
+    companies: list[str]
+    names: dict[str, str]
+    change: np.ndarray  # (companies, draws) earnings change, fraction
+    known: np.ndarray  # bool: the change could be computed (or the company did not move)
+    sized: np.ndarray  # bool: the company moved and its change was computed
+    baseline: dict[str, tuple[float, str]]  # company -> (earnings USD, source)
+
+
+def _member_count(
+    index_id: str,
+    props: dict[str, Any],
+    scenario: Scenario,
+    evidence: pd.DataFrame | None,
+    sources: pd.DataFrame,
+) -> tuple[int | None, str]:
+    """How many members an index has, and where that count comes from.
+
+    The scenario's ``index_members`` wins over the index's own ``members``.
+
+    >>> from chainshock.queries.scenario import scenario_from_shock
+    >>> sc, none = scenario_from_shock("product:hbm", 30), pd.DataFrame({"id": []})
+    >>> _member_count("index:x", {"members": 839}, sc, None, none)
+    (839, 'member count from the index data')
+    >>> _member_count("index:x", {"members": 839}, sc.model_copy(update={"index_members": {"index:x": 800}}), None, none)
+    (800, 'member count from the scenario')
+    """
+    if index_id in scenario.index_members:
+        return int(scenario.index_members[index_id]), "member count from the scenario"
+    members = props.get("members")
+    if isinstance(members, bool) or not isinstance(members, int | float) or members < 1:
+        return None, ""
+    cited = ""
+    if evidence is not None and not evidence.empty and "subject_id" in evidence:
+        rows = evidence[(evidence["subject_id"] == index_id) & evidence["locator"].fillna("").str.startswith("members")]
+        if not rows.empty:
+            cited = f": {_source_text(sources, str(rows.iloc[0]['source_id']))}"
+    return int(members), f"member count from the index data{cited}"
 
 
 def _index_impact(
@@ -688,11 +779,9 @@ def _index_impact(
     name: str,
     weighting: str,
     w: np.ndarray,
-    change: np.ndarray,
-    known: np.ndarray,
-    companies: list[str],
-    names: dict[str, str],
+    ctx: _IndexContext,
 ) -> IndexImpact:
+    companies, names, change, known = ctx.companies, ctx.names, ctx.change, ctx.known
     d, cov = index_change(w[None, :], change, known)
     D = change.shape[1] - 1
     missing = [companies[c] for c in np.flatnonzero((w > 0) & ~known)]
@@ -705,9 +794,21 @@ def _index_impact(
             weight=float(w[c]),
             earnings_change=float(change[c, 0]),
             contribution=float(contrib[c]),
+            earnings_source=ctx.baseline[companies[c]][1] if companies[c] in ctx.baseline else "",
         )
         for c in np.argsort(-np.abs(contrib))[:5]
         if abs(contrib[c]) > 0
+    ]
+    baselines = [
+        IndexBaseline(
+            company=companies[c],
+            name=names.get(companies[c], companies[c]),
+            weight=float(w[c]),
+            earnings_usd=ctx.baseline[companies[c]][0] if companies[c] in ctx.baseline else None,
+            source=ctx.baseline[companies[c]][1] if companies[c] in ctx.baseline else "",
+            earnings_change=float(change[c, 0]) if ctx.sized[c] else None,
+        )
+        for c in np.flatnonzero(w > 0)
     ]
     return IndexImpact(
         index=index,
@@ -720,6 +821,7 @@ def _index_impact(
         coverage=float(cov[0]),
         constituents=int((w > 0).sum()),
         top=top,
+        baselines=baselines,
         note=(
             f"moved but not sized (no earnings baseline in the graph: add revenue or operating_income "
             f"facts): {', '.join(missing)}"
@@ -735,17 +837,32 @@ def _earnings(facts: pd.DataFrame, sources: pd.DataFrame, company: str, cost_bas
     The cost is the latest cost-of-revenue fact, else the company's curated
     ``cost_base_usd`` (so a non-SEC filer with a revenue fact still counts).
     """
+    ref = _earnings_ref(facts, sources, company, cost_base)
+    return ref[0] if ref is not None else None
+
+
+def _earnings_ref(
+    facts: pd.DataFrame, sources: pd.DataFrame, company: str, cost_base: float | None = None
+) -> tuple[float, str] | None:
+    """:func:`_earnings` and the facts it is read from (metric, period, document).
+
+    >>> f = pd.DataFrame({"company": ["c:a"], "metric": ["operating_income"], "fiscal_year": [2025],
+    ...     "fiscal_period": ["FY"], "period_end": [dt.date(2025, 12, 31)], "value": [7.0], "unit": ["USD"],
+    ...     "source_id": ["s"]})
+    >>> _earnings_ref(f, pd.DataFrame({"id": ["s"], "url": ["https://example.org/r"]}), "c:a")
+    (7.0, 'operating_income FY2025 (https://example.org/r)')
+    """
     fact = latest_fact(facts, sources, company, _EARNINGS_METRICS)
     if fact is not None:
-        return fact.value
+        return fact.value, fact.source
     rev = latest_fact(facts, sources, company, ("revenue",))
     if rev is None:
         return None
     cor = latest_fact(facts, sources, company, ("cost_of_revenue",))
     if cor is not None:
-        return rev.value - cor.value
+        return rev.value - cor.value, f"{rev.source} minus {cor.source}"
     if cost_base is not None and not np.isnan(cost_base):
-        return rev.value - cost_base
+        return rev.value - cost_base, f"{rev.source} minus the curated cost_base_usd estimate"
     return None
 
 
