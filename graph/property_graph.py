@@ -346,9 +346,15 @@ def _typed(
     columns = dict(base)
     for k in sorted(extras):
         columns[k] = _infer(extras[k])
+    # Most values already have their column's type: check with `type() is`
+    # and call _coerce only for the rest (this loop runs once per cell).
+    plan = [(k, t, _PY_TYPE[t]) for k, t in columns.items()]
     typed = []
     for row in rows:
-        out = {k: _coerce(row.get(k), t) for k, t in columns.items()}
+        out = {}
+        for k, t, py in plan:
+            v = row.get(k)
+            out[k] = v if v is None or type(v) is py else _coerce(v, t)
         if "from" in row:
             out["from"] = row["from"]
             out["to"] = row["to"]
@@ -356,20 +362,22 @@ def _typed(
     return columns, typed
 
 
+_PY_TYPE: dict[ColumnType, type] = {
+    "STRING": str,
+    "DOUBLE": float,
+    "INT64": int,
+    "BOOLEAN": bool,
+    "DATE": dt.date,
+    "STRING[]": list,
+}
 _RENAMES = {"Contract": {"start": "start_date", "end": "end_date"}}
 
 
 def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
-    for row in frame.to_dict("records"):
-        yield {str(k): (None if _missing(v) else v) for k, v in row.items()}
-
-
-def _missing(v: Any) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, float) and v != v:
-        return True
-    return v is pd.NaT
+    # Missing values (NaN, NaT, None) become None column by column, not cell by cell.
+    clean = frame.astype(object).where(frame.notna(), None)
+    for row in clean.to_dict("records"):
+        yield {str(k): v for k, v in row.items()}
 
 
 def project_tables(tables: Mapping[str, pd.DataFrame], content_hash: str = "") -> PropertyGraph:
@@ -465,12 +473,16 @@ def project_tables(tables: Mapping[str, pd.DataFrame], content_hash: str = "") -
         rels.append(RelTable(rtype, src, dst, columns, typed))
     # A type's column list must be one list across its pairs (one DDL table).
     by_type: dict[str, dict[str, ColumnType]] = {}
+    n_pairs: dict[str, int] = {}
     for r in rels:
         merged = by_type.setdefault(r.type, {})
+        n_pairs[r.type] = n_pairs.get(r.type, 0) + 1
         for k, t in r.columns.items():
             merged.setdefault(k, t)
     rels = [
-        RelTable(
+        r
+        if n_pairs[r.type] == 1
+        else RelTable(
             r.type,
             r.from_label,
             r.to_label,
