@@ -78,6 +78,7 @@ class FactRef:
     metric: str
     period_end: str
     source: str
+    estimate: tuple[float, float, float] | None = None  # (low, base, high) when the fact is an estimate
 
 
 def _source_text(sources: pd.DataFrame, source_id: str) -> str:
@@ -118,6 +119,7 @@ def latest_fact(facts: pd.DataFrame, sources: pd.DataFrame, company: str, metric
             metric=metric,
             period_end=str(pick["period_end"]),
             source=f"{metric} {label} ({_source_text(sources, str(pick['source_id']))})",
+            estimate=_triple(_props(pick.get("estimate"))) if isinstance(pick.get("estimate"), str) else None,
         )
     return None
 
@@ -651,12 +653,13 @@ def _indexes(
     known = np.ones(len(companies), dtype=bool)
     sized = np.zeros(len(companies), dtype=bool)
     baseline: dict[str, tuple[float, str]] = {}
+    rng = _rng(scenario.seed, 5)
     for c in companies:
         k = system.index.get(c)
         cost = float(cost_bases[k, 0]) if k is not None else None
         ref = _earnings_ref(facts, sources, c, cost)
         if ref is not None:
-            baseline[c] = ref
+            baseline[c] = (ref[0], ref[1])
         if k is None:
             continue
         hit = np.nan_to_num(margin[k], nan=0.0) if not np.isnan(margin[k, 0]) else np.zeros(C)
@@ -668,7 +671,12 @@ def _indexes(
         if earn is None or earn == 0:
             known[cpos[c]] = False
             continue
-        change[cpos[c]] = (windfall[k] - hit) / abs(earn)
+        # an estimated baseline (a currency conversion, a margin x revenue) is drawn
+        # like every other range, so its band reaches P5/P95
+        earn_draws = np.full(C, earn)
+        if ref is not None and ref[2] is not None and ref[2][0] > 0 and C > 1:
+            earn_draws[1:] = _draw(np.array([ref[2]]), C - 1, rng)[0, 1:]
+        change[cpos[c]] = (windfall[k] - hit) / np.abs(earn_draws)
         sized[cpos[c]] = True
         if unknown_hit and abs(windfall[k, 0]) == 0:
             # moved in price but no cost base: cannot size the hit
@@ -843,26 +851,29 @@ def _earnings(facts: pd.DataFrame, sources: pd.DataFrame, company: str, cost_bas
 
 def _earnings_ref(
     facts: pd.DataFrame, sources: pd.DataFrame, company: str, cost_base: float | None = None
-) -> tuple[float, str] | None:
-    """:func:`_earnings` and the facts it is read from (metric, period, document).
+) -> tuple[float, str, tuple[float, float, float] | None] | None:
+    """:func:`_earnings`, the facts it is read from (metric, period, document), and its range.
+
+    The range is the fact's own ``(low, base, high)`` when the earnings fact is
+    an estimate (a converted currency, a margin times revenue), else ``None``.
 
     >>> f = pd.DataFrame({"company": ["c:a"], "metric": ["operating_income"], "fiscal_year": [2025],
     ...     "fiscal_period": ["FY"], "period_end": [dt.date(2025, 12, 31)], "value": [7.0], "unit": ["USD"],
     ...     "source_id": ["s"]})
     >>> _earnings_ref(f, pd.DataFrame({"id": ["s"], "url": ["https://example.org/r"]}), "c:a")
-    (7.0, 'operating_income FY2025 (https://example.org/r)')
+    (7.0, 'operating_income FY2025 (https://example.org/r)', None)
     """
     fact = latest_fact(facts, sources, company, _EARNINGS_METRICS)
     if fact is not None:
-        return fact.value, fact.source
+        return fact.value, fact.source, fact.estimate
     rev = latest_fact(facts, sources, company, ("revenue",))
     if rev is None:
         return None
     cor = latest_fact(facts, sources, company, ("cost_of_revenue",))
     if cor is not None:
-        return rev.value - cor.value, f"{rev.source} minus {cor.source}"
+        return rev.value - cor.value, f"{rev.source} minus {cor.source}", None
     if cost_base is not None and not np.isnan(cost_base):
-        return rev.value - cost_base, f"{rev.source} minus the curated cost_base_usd estimate"
+        return rev.value - cost_base, f"{rev.source} minus the curated cost_base_usd estimate", None
     return None
 
 

@@ -17,7 +17,8 @@ CLOUD_HIT = 0.7 * (0.4 * 0.4 * 0.9 * 0.6 * 0.9 * 0.5 * 0.3 * 0.3) * 6e10
 
 
 def _scenario(**kw) -> Scenario:
-    return Scenario(name="t", shocks=[Shock(node="product:hbm", pct=30)], draws=0, start="2026Q1", **kw)
+    base = {"name": "t", "shocks": [Shock(node="product:hbm", pct=30)], "draws": 0, "start": "2026Q1"}
+    return Scenario(**(base | kw))
 
 
 def _snapshot(tmp_path, *, members: dict[str, int], published_equal: bool = False):
@@ -92,3 +93,23 @@ def test_index_rows_name_each_constituents_earnings_source(tmp_path):
             assert b.earnings_usd and b.earnings_change is not None
         for t in row.top:
             assert t.earnings_source.startswith("operating_income FY2025")
+
+
+def test_an_estimated_baseline_widens_the_index_band(tmp_path):
+    """A converted-currency baseline (an estimate) is drawn like any other range."""
+    from chainshock.graph.schema import Estimate
+
+    def band(with_range: bool, path):
+        records = chain_records()
+        facts = []
+        for f in records.facts:
+            if f.company == "company:hynix" and f.metric == "operating_income" and with_range:
+                f = f.model_copy(update={"estimate": Estimate(low=1.5e10, base=2e10, high=2.5e10, basis="FX band")})
+            facts.append(f)
+        records.facts = facts
+        write_snapshot(records_to_tables(records), path)
+        kospi = _rows(run_shock(read_snapshot(path), _scenario(draws=400, seed=3)))[("index:kospi", "cap")]
+        assert kospi.change == pytest.approx(0.12 * HYNIX_CHANGE)  # the base value is the fact's value
+        return kospi.p95 - kospi.p5
+
+    assert band(True, tmp_path / "ranged") > 1.5 * band(False, tmp_path / "point")
