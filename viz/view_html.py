@@ -183,14 +183,11 @@ def render_view(view: GraphView, physics: bool = False, tier_layout: bool = True
     data = {
         "nodes": nodes,
         "edges": edges,
-        "nodeInfo": {n["id"]: n["info"] for n in view.nodes},
-        "edgeInfo": {e["id"]: e["info"] for e in view.edges},
         "options": json.loads(options),
         "legend": view.legend,
         "headers": view.headers,
         "headerSize": _header_size(view),
         "meta": view.meta,
-        "sources": view.sources,
         "edgeTypes": [
             {
                 "type": t,
@@ -200,6 +197,13 @@ def render_view(view: GraphView, physics: bool = False, tier_layout: bool = True
             for t, style in _edge_types(view.edges).items()
         ],
     }
+    # Tooltip data sit in a second block, parsed on the first hover or
+    # click: most of the page's bytes, none of them needed to draw.
+    info = {
+        "nodeInfo": {n["id"]: n["info"] for n in view.nodes},
+        "edgeInfo": {e["id"]: e["info"] for e in view.edges},
+        "sources": view.sources,
+    }
     return _template().render(
         title=view.title,
         meta=view.meta,
@@ -208,6 +212,7 @@ def render_view(view: GraphView, physics: bool = False, tier_layout: bool = True
         vis_js=Markup(js),
         vis_css=Markup(css),
         data_json=Markup(json_for_html(data)),
+        info_json=Markup(json_for_html(info)),
     )
 
 

@@ -161,15 +161,17 @@ def test_view_with_a_scenario_sizes_nodes_by_the_same_run(mini, shock_json, tmp_
     home, scenario = mini
     out = tmp_path / "graph.html"
     run_cli("view", "--scenario", str(scenario), "--out", str(out), home=home, check=True)
-    block = re.search(r'<script type="application/json" id="chainshock-data">(.*?)</script>', out.read_text(), re.S)
-    assert block
-    data = json.loads(block.group(1))
+    html = out.read_text()
+    data, info = (
+        json.loads(re.search(rf'<script type="application/json" id="chainshock-{name}">(.*?)</script>', html, re.S).group(1))
+        for name in ("data", "info")
+    )
     impacts = {i["node"]: i for i in shock_json["impacts"]}
-    for node_id, info in data["nodeInfo"].items():
+    for node_id, node_info in info["nodeInfo"].items():
         if node_id in impacts:
-            assert info["impact"]["price_change"] == impacts[node_id]["price_change"]
+            assert node_info["impact"]["price_change"] == impacts[node_id]["price_change"]
         else:
-            assert "impact" not in info
+            assert "impact" not in node_info
     size = {n["id"]: n["size"] for n in data["nodes"]}
     assert size["product:hbm"] > size["company:nvidia"] > size["company:device-buyers"] > size["country:kr"]
 

@@ -118,7 +118,7 @@ def test_edge_tooltip_shows_the_evidence_quote(browser, synthetic_view):
     _wait_drawn(page)
     page.evaluate("(id) => window.chainshock.network.selectEdges([id])", supplies["id"])
     page.evaluate(
-        "(id) => { document.getElementById('details').replaceChildren(window.chainshock.edgeTip(window.chainshock.data.edgeInfo[id])); }",
+        "(id) => { document.getElementById('details').replaceChildren(window.chainshock.edgeTip(window.chainshock.info().edgeInfo[id])); }",
         supplies["id"],
     )
     text = page.locator("#details").inner_text()
@@ -182,7 +182,7 @@ def test_hostile_names_quotes_and_urls_stay_text(browser, hostile_view):
     page.evaluate(
         """() => {
             const e = window.chainshock.edges.get().find(e => e.from === "company:evil" && e.to === "company:nvidia");
-            document.getElementById("details").replaceChildren(window.chainshock.edgeTip(window.chainshock.data.edgeInfo[e.id]));
+            document.getElementById("details").replaceChildren(window.chainshock.edgeTip(window.chainshock.info().edgeInfo[e.id]));
         }"""
     )
     details = page.locator("#details")
@@ -191,7 +191,7 @@ def test_hostile_names_quotes_and_urls_stay_text(browser, hostile_view):
     assert details.locator("a").count() == 0  # javascript: URL is no link
     _hover(page, "contract:evil-lta")
     assert "<iframe" in _tooltip(page).inner_text()
-    assert page.evaluate("document.querySelectorAll('script, img, iframe, svg').length") == 3  # vis, data, app scripts
+    assert page.evaluate("document.querySelectorAll('script, img, iframe, svg').length") == 4  # vis, 2 data blocks, app
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert log.dialogs == []
     assert log.page_errors == [] and log.console_errors == []

@@ -26,9 +26,13 @@ def synth() -> Snapshot:
 
 
 def _data(html: str) -> dict:
-    block = re.search(r'<script type="application/json" id="chainshock-data">(.*?)</script>', html, re.S)
-    assert block
-    return json.loads(block.group(1))
+    """The page's two JSON blocks (graph data, tooltip data), merged."""
+    out: dict = {}
+    for name in ("data", "info"):
+        block = re.search(rf'<script type="application/json" id="chainshock-{name}">(.*?)</script>', html, re.S)
+        assert block
+        out.update(json.loads(block.group(1)))
+    return out
 
 
 def test_view_holds_every_node_and_edge_with_tooltip_data(synth):
@@ -109,7 +113,7 @@ def test_html_is_self_contained_and_offline(synth):
 def test_hostile_strings_cannot_break_out_of_the_data_block():
     html = render_view(build_view(_snap(hostile_records()), title="<script>alert('t')</script>"))
     js, _ = vis_assets()
-    assert html.replace(js, "").count("<script") == 3  # vis-network, the data block, the page script
+    assert html.replace(js, "").count("<script") == 4  # vis-network, two data blocks, the page script
     assert "<script>alert('t')</script>" not in html and "&lt;script&gt;alert" in html
     data = _data(html)
     assert data["nodeInfo"]["company:evil"]["name"] == HOSTILE_NAME
