@@ -179,6 +179,9 @@ def render_view(view: GraphView, physics: bool = False, tier_layout: bool = True
     """
     net = _network(view, physics, tier_layout)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    # pyvis repeats ``arrows: "to"`` on every edge of a directed network;
+    # the global edge option says the same once, and vis parses it once.
+    edges = [{k: v for k, v in e.items() if k != "arrows"} for e in edges]
     js, css = vis_assets()
     data = {
         "nodes": nodes,
