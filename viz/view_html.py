@@ -39,13 +39,8 @@ from pyvis.network import Network
 
 from .view import GraphView
 
-__all__ = ["PHYSICS_MAX_NODES", "json_for_html", "render_view", "vis_assets", "write_view"]
+__all__ = ["json_for_html", "render_view", "vis_assets", "write_view"]
 
-# Above this many nodes the precomputed layout is drawn as is (physics off):
-# a simulation over thousands of nodes freezes the page for seconds. Below
-# it, physics may be asked for (``physics=True``), with each node's x fixed
-# so tiers stay in their columns.
-PHYSICS_MAX_NODES = 300
 _TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -87,14 +82,16 @@ def _template() -> jinja2.Template:
     return env.get_template("view.html.j2")
 
 
-def _network(view: GraphView, physics: bool = False, tier_layout: bool = True) -> Network:
+def _network(view: GraphView, tier_layout: bool = True) -> Network:
     """The pyvis network: nodes at their precomputed positions, options set.
 
     ``tier_layout=False`` drops the positions and lets vis-network's force
     layout place every node, as pyvis does by default; the benchmark uses
     it as the baseline the tier layout is measured against.
     """
-    physics = (physics and len(view.nodes) <= PHYSICS_MAX_NODES) or not tier_layout
+    # The tier layout is drawn as computed, physics off: a simulation over
+    # thousands of nodes freezes the page for minutes (see bench_viz.py).
+    physics = not tier_layout
     large = _is_large(view)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
     for node in view.nodes:
@@ -104,9 +101,6 @@ def _network(view: GraphView, physics: bool = False, tier_layout: bool = True) -
         if not tier_layout:
             opts.pop("x", None)
             opts.pop("y", None)
-        elif physics:
-            # Keep each tier in its column; let nodes only spread vertically.
-            opts["fixed"] = {"x": True, "y": False}
         net.add_node(node["id"], label=node["label"], shape=node["shape"], **opts)
         if isinstance(node["color"], dict):
             # pyvis drops ``color`` for grouped nodes; a margin hit's red
@@ -128,21 +122,11 @@ def _network(view: GraphView, physics: bool = False, tier_layout: bool = True) -
                 },
                 "layout": {"improvedLayout": False, "randomSeed": 7},
                 "physics": {
+                    # Off with the tier layout; vis's defaults (as pyvis uses
+                    # them) for the force-layout baseline.
                     "enabled": physics,
                     "solver": "barnesHut",
-                    # With the tier layout, physics only spreads nodes within
-                    # their column (no pull to the centre); without it, vis's
-                    # defaults, as pyvis uses them.
-                    "barnesHut": {
-                        "gravitationalConstant": -1800,
-                        "centralGravity": 0.0,
-                        "springLength": 140,
-                        "springConstant": 0.004,
-                        "avoidOverlap": 0.6,
-                    }
-                    if tier_layout
-                    else {},
-                    "stabilization": {"enabled": True, "iterations": 250 if tier_layout else 1000, "fit": True},
+                    "stabilization": {"enabled": True, "iterations": 1000, "fit": True},
                 },
                 "interaction": {
                     "hover": True,
@@ -171,13 +155,14 @@ def _network(view: GraphView, physics: bool = False, tier_layout: bool = True) -
     return net
 
 
-def render_view(view: GraphView, physics: bool = False, tier_layout: bool = True) -> str:
+def render_view(view: GraphView, tier_layout: bool = True) -> str:
     """The page as a string (see the module docstring).
 
-    ``physics=True`` lets small graphs (up to :data:`PHYSICS_MAX_NODES`)
-    spread vertically before settling; larger ones ignore it.
+    ``tier_layout=False`` drops the precomputed positions and lets
+    vis-network's force layout place the nodes (pyvis's default); it exists
+    as the benchmark's baseline.
     """
-    net = _network(view, physics, tier_layout)
+    net = _network(view, tier_layout)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     # pyvis repeats ``arrows: "to"`` on every edge of a directed network;
     # the global edge option says the same once, and vis parses it once.
@@ -240,11 +225,11 @@ def _edge_types(edges: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def write_view(
-    view: GraphView, path: str | os.PathLike[str], physics: bool = False, tier_layout: bool = True
+    view: GraphView, path: str | os.PathLike[str], tier_layout: bool = True
 ) -> Path:
     """Render ``view`` and write it to ``path`` atomically (never half-written)."""
     target = Path(path)
-    html = render_view(view, physics, tier_layout)
+    html = render_view(view, tier_layout)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:

@@ -74,9 +74,6 @@ def view(
     scenario: Annotated[
         Path | None, typer.Option(help="Size nodes by this scenario's price change (a scenario YAML).")
     ] = None,
-    physics: Annotated[
-        bool, typer.Option(help="Let small graphs (up to 300 nodes) spread out with physics.")
-    ] = False,
 ) -> None:
     """Write an interactive view of the graph as one HTML file that works offline.
 
@@ -90,12 +87,12 @@ def view(
         chainshock view --role memory_producer --role chip_designer --out chips.html
         chainshock view --scenario scenarios/memory-squeeze.yaml --out graph.html
     """
-    _view(out_path, focus, hops, role or [], scenario, physics)
+    _view(out_path, focus, hops, role or [], scenario)
 
 
 @guarded
 def _view(
-    out_path: Path, focus: str | None, hops: int, roles: list[str], scenario: Path | None, physics: bool
+    out_path: Path, focus: str | None, hops: int, roles: list[str], scenario: Path | None
 ) -> None:
     from chainshock.viz.view import build_view
     from chainshock.viz.view_html import write_view
@@ -110,7 +107,7 @@ def _view(
     graph_view = build_view(snapshot, focus=focus_id, hops=hops, roles=roles, result=result, title=title)
     if not graph_view.nodes:
         raise OutputError("nothing to show: no node matches --focus/--role; widen the filter")
-    path = write_view(graph_view, out_path, physics=physics)
+    path = write_view(graph_view, out_path)
     err.print(f"{len(graph_view.nodes)} nodes, {len(graph_view.edges)} edges")
     out.print(str(path))
 
