@@ -290,24 +290,32 @@ class Resolver:
             return None
         return self._vector_keys[best][1], score
 
+    def lookup(self, name: str) -> Match | None:
+        """Steps 1 and 2 only (exact name or alias table); None when they do not place ``name``.
+
+        Cheap enough to ask of every capitalized phrase in a document.
+        """
+        key = normalize_name(name)
+        hit = self._by_key.get(key) or self._by_key.get(key.replace(" ", ""))
+        if hit is not None:
+            return Match(hit.id, hit.name, 1.0, "exact", hit.resolved)
+        group_hit = self._group_entry(key)
+        if group_hit is not None:
+            return Match(group_hit.id, group_hit.name, 1.0, "alias", group_hit.resolved)
+        if key in self._group_of:
+            canonical = ALIAS_GROUPS[self._group_of[key]][0]
+            return Match(f"company:{slug(canonical)}", canonical, 1.0, "alias", True)
+        return None
+
     def resolve(self, name: str) -> Match:
         """The company ``name`` means, or a new unresolved id when nothing matches."""
         if name in self._cache:
             return self._cache[name]
-        key = normalize_name(name)
-        match: Match
-        hit = self._by_key.get(key) or self._by_key.get(key.replace(" ", ""))
-        if hit is not None:
-            match = Match(hit.id, hit.name, 1.0, "exact", hit.resolved)
-        elif (group_hit := self._group_entry(key)) is not None:
-            match = Match(group_hit.id, group_hit.name, 1.0, "alias", group_hit.resolved)
-        elif key in self._group_of:
-            canonical = ALIAS_GROUPS[self._group_of[key]][0]
-            match = Match(f"company:{slug(canonical)}", canonical, 1.0, "alias", True)
-        elif (emb := self._embedding_match(name)) is not None:
+        match: Match | None = self.lookup(name)
+        if match is None and (emb := self._embedding_match(name)) is not None:
             entry, score = emb
             match = Match(entry.id, entry.name, round(score, 4), "embedding", entry.resolved)
-        else:
+        if match is None:
             match = Match(f"company:{slug(name)}", name.strip(), 0.0, "new", False)
         self._cache[name] = match
         return match

@@ -32,7 +32,7 @@ from .ixbrl import parse_inline_xbrl
 from .observations import FilingMeta, Observation
 from .picking import pick
 from .relations import Relation, customer_concentration, extract_relations
-from .sections import section_at, split_items
+from .sections import Section, section_at, split_items
 from .submissions import FilerInfo, parse_submissions
 from .text import html_to_text, normalize_text, sgml_documents
 from .textfacts import balance_sentences, statement_lines
@@ -132,6 +132,7 @@ class _State:
     relations: list[tuple[_Doc, Relation]] = field(default_factory=list)
     concentrations: list[tuple[_Doc, Any]] = field(default_factory=list)
     resolver: Resolver | None = None
+    texts: list[tuple[_Doc, str, list[Section], str]] = field(default_factory=list)  # for the model pass
 
     def skip(self, path: Path, reason: str) -> None:
         self.skipped.append((str(path), reason))
@@ -350,6 +351,7 @@ def _read_document(state: _State, path: Path, cik: str, accession: str) -> None:
         for c in customer_concentration(text, [s for s in sections if s.key in ("1", "1A", "7", "8", "15", "I-1", "I-2")]):
             state.concentrations.append((doc, c))
     state.relations.extend((doc, r) for r in extract_relations(text, sections, form, state_is_company(state)))
+    state.texts.append((doc, text, sections, form))
 
 
 _LONG_DATE = re.compile(r"(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2}),\s*(\d{4})")
@@ -394,8 +396,7 @@ def _resolver(state: _State, embedder: Embedder | None = None) -> Resolver:
 
 def state_is_company(state: _State) -> Callable[[str], bool]:
     def is_company(name: str) -> bool:
-        match = _resolver(state).resolve(name)
-        return match.method in ("exact", "alias")
+        return _resolver(state).lookup(name) is not None
 
     return is_company
 
@@ -538,6 +539,8 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
     resolver = _resolver(state, emb)
     for cid, company in new_companies.items():
         resolver.add(Entry(cid, company.name, company.aliases, company.resolved))
+    if emb is not None:
+        _model_pass(state, resolver, emb, filer_ids)
     products = {n.id: getattr(n, "category", "") for n in state.known.nodes if n.label == "Product"}
     curated = defaultdict(list)
     for e in state.known.edges:
@@ -559,7 +562,7 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
         ev = Evidence(
             source_id=source_for(doc.cik, doc.accession),
             locator=f"item {rel.section} chars {rel.sentence.start}-{rel.sentence.end}",
-            quote=rel.sentence.text[:600], method="rule", confidence=rel.confidence,
+            quote=rel.sentence.text[:600], method="model" if rel.method == "model" else "rule", confidence=rel.confidence,
             as_of=doc.report_date or doc.filed or dt.date(1970, 1, 1),
         )
         if rel.relation == "supplier" and rel.product is None:
@@ -605,6 +608,29 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
     out.sources = sorted(sources.values(), key=lambda s: s.id)
     out.skipped = sorted(state.skipped)
     return out
+
+
+def _model_pass(state: _State, resolver: Resolver, embedder: Embedder, filer_ids: dict[str, str]) -> None:
+    """Add embedding-classified relations for sentences the rules left alone."""
+    from .relations_model import ModelRelations, extract_model_relations
+
+    model: ModelRelations | None = None
+    covered = {(d.accession, r.sentence.start, r.name) for d, r in state.relations}
+    for doc, text, sections, form in sorted(state.texts, key=lambda t: t[0].accession):
+        filer = filer_ids.get(doc.cik)
+
+        def is_company(name: str) -> bool:
+            return resolver.lookup(name) is not None
+
+        def is_filer(name: str, filer: str | None = filer) -> bool:
+            match = resolver.lookup(name)
+            return match is not None and match.id == filer
+
+        if model is None:
+            model = ModelRelations(embedder)
+        mine = {(start, name) for acc, start, name in covered if acc == doc.accession}
+        found = extract_model_relations(text, sections, form, is_company, is_filer, model, mine)
+        state.relations.extend((doc, r) for r in found)
 
 
 def _product_id(hint: str | None, products: dict[str, str]) -> str | None:

@@ -72,6 +72,7 @@ class Relation:
     confidence: float
     section: str
     sentence: Sentence
+    method: str = "rule"
 
 
 @dataclass(frozen=True)
