@@ -210,7 +210,7 @@ def load_filings(
                         state.fye[info.cik] = info.fiscal_year_end
                     for accn, meta in info.filings.items():
                         state.filings[accn] = meta  # submissions know forms and primary documents best
-            except (ValueError, OSError, UnicodeDecodeError) as err:
+            except (ValueError, OSError, RecursionError) as err:
                 state.skip(path, f"unreadable {rel[0]} JSON: {str(err)[:160]}")
             done += 1
             report("company data", done, total)
