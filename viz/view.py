@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict, deque
+from collections import defaultdict, deque, namedtuple
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -221,6 +221,24 @@ def select_nodes(
     return [i for i in ids if i in keep]
 
 
+def _tuples(frame: Any, columns: Sequence[str]) -> list[Any]:
+    """Rows as namedtuples of plain Python values (missing columns are None).
+
+    Columns are converted whole (``tolist``), which is many times faster
+    than ``itertuples`` over Arrow-backed strings; NaN becomes None.
+    """
+    Row = namedtuple("Row", columns)  # type: ignore[misc]
+    n = len(frame)
+    cols = []
+    for c in columns:
+        if c not in frame.columns:
+            cols.append([None] * n)
+            continue
+        values = frame[c].tolist()
+        cols.append([None if isinstance(v, float) and v != v else v for v in values])
+    return [Row(*t) for t in zip(*cols, strict=True)] if n else []
+
+
 def _records(frame: Any) -> list[dict[str, Any]]:
     """Rows as dicts with pandas' NaN/NaT turned into None (JSON has no NaN)."""
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
@@ -301,12 +319,17 @@ def build_view(
             cited[source_id] = sources.get(source_id) or {"id": source_id, "title": source_id, "url": None}
         return source_id
 
-    edges = snapshot.edges[snapshot.edges["source"].isin(kept) & snapshot.edges["target"].isin(kept)]
-    edge_ids = set(edges["id"])
+    edges = [
+        r
+        for r in _tuples(snapshot.edges, ("id", "type", "source", "target", "properties"))
+        if r.source in kept and r.target in kept
+    ]
+    wanted = {r.id for r in edges} | kept
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    ev = snapshot.evidence
-    ev = ev[ev["subject_id"].isin(edge_ids | kept)]
-    for row in ev.itertuples(index=False):
+    ev_cols = ("subject_id", "source_id", "locator", "quote", "method", "as_of")
+    for row in _tuples(snapshot.evidence, ev_cols):
+        if row.subject_id not in wanted:
+            continue
         evidence[row.subject_id].append(
             {
                 "quote": _text(row.quote),
@@ -318,12 +341,16 @@ def build_view(
         )
 
     facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    fx = snapshot.facts
-    fx = fx[fx["company"].isin(kept) & fx["metric"].isin(_FACT_METRICS)]
-    if "fiscal_period" in fx.columns:
-        fx = fx[fx["fiscal_period"].isin(["FY", "instant"])]
-    fx = fx.sort_values(["company", "metric", "period_end"], kind="mergesort")
-    for row in fx.itertuples(index=False):
+    fact_cols = ("company", "metric", "fiscal_year", "fiscal_period", "period_end", "value", "unit", "source_id", "estimate")
+    fact_rows = sorted(
+        (
+            r
+            for r in _tuples(snapshot.facts, fact_cols)
+            if r.company in kept and r.metric in _FACT_METRICS and r.fiscal_period in ("FY", "instant", None)
+        ),
+        key=lambda r: (r.company, r.metric, str(r.period_end)),
+    )
+    for row in fact_rows:
         facts[row.company].append(
             {
                 "metric": row.metric,
@@ -331,7 +358,7 @@ def build_view(
                 "period_end": str(row.period_end),
                 "value": float(row.value),
                 "unit": row.unit,
-                "estimate": isinstance(getattr(row, "estimate", None), str),
+                "estimate": isinstance(row.estimate, str),
                 "source": cite(row.source_id),
             }
         )
@@ -345,8 +372,8 @@ def build_view(
     shares: dict[str, list[dict[str, Any]]] = defaultdict(list)
     parties: dict[str, list[str]] = defaultdict(list)
     covers: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    edge_props = [json.loads(p or "{}") for p in edges["properties"]]
-    for row, p in zip(edges.itertuples(index=False), edge_props, strict=True):
+    edge_props = [json.loads(r.properties or "{}") for r in edges]
+    for row, p in zip(edges, edge_props, strict=True):
         if row.type == "PRODUCES" and "market_share" in p:
             est = _estimate(p["market_share"])
             shares[row.source].append({"of": names[row.target], **(est or {})})
@@ -379,7 +406,7 @@ def build_view(
         roles_ = list(row["roles"]) if row["roles"] is not None else []
         tiers[nid] = _tier(row["label"], roles_, props[nid])
         groups[nid] = node_group(row["label"], roles_)
-    for row, p in zip(edges.itertuples(index=False), edge_props, strict=True):
+    for row, p in zip(edges, edge_props, strict=True):
         if (
             row.type == "PARTY_TO"
             and rows[row.target]["label"] == "Contract"
@@ -453,7 +480,7 @@ def build_view(
             }
 
     view_edges: list[dict[str, Any]] = []
-    for row, p in zip(edges.itertuples(index=False), edge_props, strict=True):
+    for row, p in zip(edges, edge_props, strict=True):
         share = _estimate(p.get("cost_share")) or _estimate(p.get("capex_share"))
         width = 1.0
         if share and share["base"] is not None:
