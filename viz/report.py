@@ -278,12 +278,14 @@ def _path_sources(result: ShockResult, snapshot: Snapshot | None, sources: _Sour
     out: list[list[int]] = []
     for path in result.paths[:_PATHS_SHOWN]:
         refs: list[int] = []
+        label = dict(zip(path.nodes, path.names, strict=False))
         for e in path.edges:
             ids = list(index.get((e.type, e.source, e.target), []))
             for via in e.via:
                 ids += index.get(("SUPPLIES", via, e.target), [])
             for row in ev[ev["subject_id"].isin(ids)].itertuples(index=False):
-                ref = sources.cite(row.source_id, f"{e.type} {e.source} → {e.target}", row.quote or None)
+                what = f"{label.get(e.source, e.source)} → {label.get(e.target, e.target)} ({e.type})"
+                ref = sources.cite(row.source_id, what, row.quote or None)
                 if ref not in refs:
                     refs.append(ref)
         out.append(sorted(refs))
