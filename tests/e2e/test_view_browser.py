@@ -196,3 +196,20 @@ def test_hostile_names_quotes_and_urls_stay_text(browser, hostile_view):
     assert log.dialogs == []
     assert log.page_errors == [] and log.console_errors == []
     page.close()
+
+
+def test_search_finds_a_node_by_ticker_and_shows_its_details(browser, synthetic_view):
+    home, out = synthetic_view
+    snap = read_snapshot(home / "graph")
+    row = snap.nodes[snap.nodes["ticker"].notna()].iloc[5]
+    page, log = open_file(browser, out)
+    _wait_drawn(page)
+    page.fill("#search", str(row["ticker"]).lower())
+    page.press("#search", "Enter")
+    assert page.evaluate("window.chainshock.network.getSelectedNodes()") == [row["id"]]
+    assert row["name"] in page.locator("#details").inner_text()
+    page.fill("#search", "no such thing at all")
+    page.press("#search", "Enter")
+    assert page.locator("#search-status").inner_text() == "No node matches."
+    assert log.page_errors == [] and log.console_errors == []
+    page.close()
