@@ -597,8 +597,6 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
         else:
             edges[eid] = Edge(id=eid, type=rel.edge_type, source=source, target=target, properties=props, evidence=(ev,))
 
-    for sid in sorted({e.source_id for f in dedup.values() for e in f.evidence}):
-        _ = sources[sid]
     out.nodes = sorted(new_companies.values(), key=lambda c: c.id)
     out.facts = sorted(dedup.values(), key=lambda f: f.id)
     out.edges = [

@@ -93,3 +93,12 @@ def test_validates_with_known(loaded) -> None:
     merged = GraphRecords(nodes=[*known_records().nodes, *loaded.nodes], edges=loaded.edges,
                           facts=loaded.facts, sources=loaded.sources)
     assert [str(p) for p in validate_graph(merged)] == []
+
+
+def test_progress_reports_every_file(filings: Path, tmp_path: Path) -> None:
+    for parts in ("submissions/CIK0000789019.json", "filings/789019/0001193125-25-256321/msft-20250930.txt"):
+        _copy(filings, tmp_path, parts)
+    calls: list[tuple[str, int, int]] = []
+    load_filings(tmp_path, known_records(), embedder=None, progress=lambda stage, done, total: calls.append((stage, done, total)))
+    assert calls and calls[-1][1] == calls[-1][2] == 2
+    assert [c[1] for c in calls] == sorted(c[1] for c in calls)
