@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -41,6 +40,7 @@ from chainshock.graph.schema import TIERS
 from markupsafe import Markup
 
 from .charts import Bar, Series, bar_chart, line_chart, pct, usd
+from .files import write_text_atomic
 from .links import edgar_url, safe_url, source_url
 from .report_model import CapexBucket, MarginRow, Report, ReportSource, TierSummary
 
@@ -484,15 +484,5 @@ def render(report: Report, fmt: Format) -> str:
 
 def write_report(report: Report, path: str | os.PathLike[str], fmt: Format) -> Path:
     """Render and write atomically: the file is whole or absent."""
-    target = Path(path)
     text = render(report, fmt)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target.resolve()
+    return write_text_atomic(path, text)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ import pyvis
 from markupsafe import Markup
 from pyvis.network import Network
 
+from .files import write_text_atomic
 from .view import GraphView
 
 __all__ = ["json_for_html", "render_view", "vis_assets", "write_view"]
@@ -247,15 +247,5 @@ def write_view(
     view: GraphView, path: str | os.PathLike[str], tier_layout: bool = True
 ) -> Path:
     """Render ``view`` and write it to ``path`` atomically (never half-written)."""
-    target = Path(path)
     html = render_view(view, tier_layout)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target.resolve()
+    return write_text_atomic(path, html)

@@ -9,6 +9,7 @@ import pytest
 
 MODULES = [
     "chainshock.viz.charts",
+    "chainshock.viz.files",
     "chainshock.viz.layout",
     "chainshock.viz.links",
     "chainshock.viz.report",

@@ -82,3 +82,18 @@ def test_charts_escape_text_and_draw_bands():
     bars = bar_chart([Bar("<img src=x onerror=alert(1)>", 3e9, 1e9, 4e9), Bar("B", -1e9)])
     assert "<img" not in bars and bars.count("<rect") == 2
     assert line_chart([]) == "" and bar_chart([]) == ""
+
+
+def test_atomic_write_gives_ordinary_permissions(tmp_path):
+    import os
+
+    from chainshock.viz.files import write_text_atomic
+
+    mask = os.umask(0o022)
+    try:
+        out = write_text_atomic(tmp_path / "sub" / "r.html", "x")
+    finally:
+        os.umask(mask)
+    assert out.read_text() == "x"
+    assert oct(out.stat().st_mode & 0o777) == oct(0o644)
+    assert [p.name for p in (tmp_path / "sub").iterdir()] == ["r.html"]
