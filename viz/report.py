@@ -359,6 +359,10 @@ def build_report(result: ShockResult, snapshot: Snapshot | None = None) -> Repor
             if r.backlog_source:
                 sources.cite_text(r.backlog_source, f"backlog of {r.name}")
     path_refs = _path_sources(result, snapshot, sources)
+    for idx in result.indexes:
+        for b in getattr(idx, "baselines", []):
+            if b.source:
+                sources.cite_text(b.source, f"earnings baseline of {b.name} ({idx.name})")
     mentioned = {c.buyer for c in result.contracts} | {c.product for c in result.contracts}
     mentioned |= {s for c in result.contracts for s in c.sellers}
     names = {i.node: i.name for i in result.impacts}
