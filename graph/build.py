@@ -15,7 +15,7 @@ from typing import Any
 
 from chainshock.errors import DataError
 
-from .schema import Company, Edge, EdgeType, GraphRecords, Problem, validate_graph
+from .schema import Company, Edge, EdgeType, Fact, GraphRecords, Problem, validate_graph
 from .snapshot import records_to_tables, write_snapshot
 
 __all__ = ["BuildResult", "build", "gather", "input_hashes", "merge_records"]
@@ -63,9 +63,47 @@ def merge_records(base: GraphRecords, extra: GraphRecords) -> GraphRecords:
         else:
             position[edge.id] = len(merged.edges)
             merged.edges.append(edge)
-    fact_ids = {f.id for f in merged.facts}
-    merged.facts.extend(f for f in extra.facts if f.id not in fact_ids)
+    merged.facts = _merge_facts(merged.facts, extra.facts)
     return merged
+
+
+def _fact_key(fact: Fact) -> tuple[str, str, int | None, str, str]:
+    return (fact.company, fact.metric, fact.fiscal_year, fact.fiscal_period, fact.period_end.isoformat())
+
+
+def _merge_facts(base: list[Fact], extra: list[Fact]) -> list[Fact]:
+    """One fact per company, metric and period.
+
+    A value read from a filing replaces a curated copy of the same figure and
+    keeps the curated citation as further evidence; a curated fact the filings
+    lack stays. Estimates are never replaced by each other silently: a curated
+    estimate and a filed value for the same period are both kept.
+    """
+    filed = {}
+    for fact in extra:
+        filed.setdefault(_fact_key(fact), fact)
+    out: list[Fact] = []
+    ids = {f.id for f in extra}
+    for fact in base:
+        match = filed.get(_fact_key(fact))
+        if (
+            match is not None
+            and fact.estimate is None
+            and fact.id not in ids
+            and abs(match.value - fact.value) <= 0.5
+        ):
+            seen = {(ev.source_id, ev.locator, ev.quote) for ev in match.evidence}
+            added = tuple(ev for ev in fact.evidence if (ev.source_id, ev.locator, ev.quote) not in seen)
+            filed[_fact_key(fact)] = match.model_copy(update={"evidence": match.evidence + added})
+            continue
+        out.append(fact)
+    taken = {f.id for f in out}
+    for fact in extra:
+        merged = filed.get(_fact_key(fact), fact)
+        if merged.id == fact.id and fact.id not in taken:
+            out.append(merged if merged is not fact else fact)
+            taken.add(fact.id)
+    return out
 
 
 def _located_in(records: GraphRecords) -> list[Edge]:
