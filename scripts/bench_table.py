@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
-rows = json.load(open(sys.argv[1] if len(sys.argv) > 1 else "build/bench.json"))
+rows = json.loads(Path(sys.argv[1] if len(sys.argv) > 1 else "build/bench.json").read_text())
 print(f"{'benchmark':48} {'nodes':>10} {'edges':>11} {'seconds':>9} {'baseline':>28} {'ratio':>8}")
 for r in rows:
     base = r.get("baseline") or ""
