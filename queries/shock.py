@@ -22,6 +22,7 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -62,7 +63,7 @@ from .result import (
 )
 from .scenario import Scenario, resolve_scenario
 
-__all__ = ["FactRef", "latest_fact", "prepare", "run_shock"]
+__all__ = ["FactRef", "latest_fact", "prepare", "run_scenario", "run_shock"]
 
 _KIND_NAMES = {0: "USES", 1: "SUPPLIES", 2: "PRODUCES"}
 _TINY = 1e-12
@@ -995,3 +996,53 @@ def _demo_snapshot() -> Any:
     )
     empty = pd.DataFrame({"id": [], "company": [], "metric": []})
     return SimpleNamespace(nodes=nodes, edges=edges, facts=empty, sources=pd.DataFrame({"id": []}), content_hash="demo")
+
+
+def run_scenario(
+    snapshot: Any,
+    file: str | Path | None = None,
+    *,
+    node: str | None = None,
+    pct: float | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    top_k: int | None = None,
+    horizon: int | None = None,
+    start: str | None = None,
+) -> ShockResult:
+    """Run a scenario file (or a one-node shock) exactly as every command does.
+
+    The one entry point behind ``chainshock shock``, ``report`` and ``view
+    --scenario``, so their numbers cannot drift apart.
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+    file : path, optional
+        A scenario YAML file; or give ``node`` and ``pct`` instead.
+    node, pct : str, float, optional
+        A single price shock: ``pct`` percent on ``node`` (id, ticker or name).
+    draws, seed, top_k, horizon, start : optional
+        Override the scenario's Monte Carlo draws, seed, paths kept per node,
+        horizon in quarters and first quarter (``2026Q1``).
+    """
+    from .contracts import parse_quarter
+    from .scenario import load_scenario, scenario_from_shock
+
+    if file is not None and (node is not None or pct is not None):
+        raise ScenarioError("give a scenario file or --node/--pct, not both")
+    where: Callable[[tuple[Any, ...]], str] | None = None
+    if file is None:
+        if node is None or pct is None:
+            raise ScenarioError("give a scenario file, or --node ID --pct P (e.g. --node product:hbm --pct 30)")
+        scenario = scenario_from_shock(node, pct)
+    else:
+        scenario, where = load_scenario(file)
+    if start is not None:
+        parse_quarter(start)
+    updates: dict[str, object] = {}
+    for key, value in (("draws", draws), ("seed", seed), ("top_k", top_k), ("horizon_quarters", horizon)):
+        if value is not None:
+            updates[key] = value
+    scenario = prepare(snapshot, scenario.model_copy(update=updates), where)
+    return run_shock(snapshot, scenario, file=str(file) if file is not None else None, start=start)

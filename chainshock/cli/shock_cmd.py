@@ -65,34 +65,14 @@ def _shock(
     horizon: int | None,
 ) -> None:
     from chainshock.graph.snapshot import read_snapshot
-    from chainshock.queries.contracts import parse_quarter
-    from chainshock.queries.scenario import load_scenario, scenario_from_shock
-    from chainshock.queries.shock import prepare, run_shock
+    from chainshock.queries.shock import run_scenario
 
     if file is not None and (node is not None or pct is not None):
         raise ScenarioError("give a scenario file or --node/--pct, not both")
-    if file is None:
-        if node is None or pct is None:
-            raise ScenarioError("give a scenario file, or --node ID --pct P (e.g. --node product:hbm --pct 30)")
-        scenario = scenario_from_shock(node, pct)
-        where = None
-    else:
-        scenario, where = load_scenario(file)
-    if start is not None:
-        parse_quarter(start)
-    updates: dict[str, object] = {}
-    if draws is not None:
-        updates["draws"] = draws
-    if seed is not None:
-        updates["seed"] = seed
-    if top is not None:
-        updates["top_k"] = top
-    if horizon is not None:
-        updates["horizon_quarters"] = horizon
-    scenario = scenario.model_copy(update=updates)
     snap = read_snapshot(snapshot_dir())
-    scenario = prepare(snap, scenario, where)
-    result = run_shock(snap, scenario, file=str(file) if file else None, start=start)
+    result = run_scenario(
+        snap, file, node=node, pct=pct, draws=draws, seed=seed, top_k=top, horizon=horizon, start=start
+    )
     if json_out:
         emit_json(result)
         return

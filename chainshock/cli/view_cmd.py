@@ -43,12 +43,9 @@ def run_shock(snapshot: Snapshot, scenario: Path) -> ShockResult:
     Same calls, same arguments, so the report's numbers equal those of
     `chainshock shock SCENARIO --json`.
     """
-    from chainshock.queries.scenario import load_scenario
-    from chainshock.queries.shock import prepare, run_shock
+    from chainshock.queries.shock import run_scenario
 
-    spec, where = load_scenario(scenario)
-    spec = prepare(snapshot, spec, where)
-    return run_shock(snapshot, spec, file=str(scenario), start=None)
+    return run_scenario(snapshot, scenario)
 
 
 def _check_out(path: Path, allowed: tuple[str, ...]) -> None:
