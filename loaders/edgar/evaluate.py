@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from chainshock.graph.schema import Company, GraphRecords
+from chainshock.graph.schema import Company, GraphRecords, Role
 
 from .load import load_filings
 
@@ -90,8 +90,8 @@ def evaluate_facts(records: GraphRecords) -> dict[str, Any]:
 
 def _known() -> GraphRecords:
     return GraphRecords(nodes=[
-        Company(id="company:nvidia", name="NVIDIA Corporation", roles=("chip_designer",), ticker="NVDA", cik="1045810"),
-        Company(id="company:sk-hynix", name="SK hynix Inc.", roles=("memory_producer",)),
+        Company(id="company:nvidia", name="NVIDIA Corporation", roles=(Role.chip_designer,), ticker="NVDA", cik="1045810"),
+        Company(id="company:sk-hynix", name="SK hynix Inc.", roles=(Role.memory_producer,)),
     ])
 
 

@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from chainshock.graph.resolve import Embedder, Entry, Match, Resolver, default_embedder, slug
-from chainshock.graph.schema import Company, Edge, Evidence, Fact, GraphRecords, Source, edge_id
+from chainshock.graph.schema import (
+    Company,
+    Edge,
+    EdgeType,
+    Evidence,
+    Fact,
+    GraphRecords,
+    Role,
+    Source,
+    edge_id,
+)
 
 from chainshock.errors import FilingError
 
@@ -401,12 +411,12 @@ def state_is_company(state: _State) -> Callable[[str], bool]:
     return is_company
 
 
-def _roles_for_sic(sic: str | None) -> tuple[str, ...]:
+def _roles_for_sic(sic: str | None) -> tuple[Role, ...]:
     if sic and sic.isdigit():
         for codes, role in _SIC_ROLES:
             if int(sic) in codes:
-                return (role,)
-    return ("industrial",)
+                return (Role(role),)
+    return (Role.industrial,)
 
 
 def _filer_company(state: _State, cik: str) -> tuple[str, Company | None]:
@@ -434,7 +444,7 @@ def _filer_company(state: _State, cik: str) -> tuple[str, Company | None]:
     aliases = tuple(sorted({*(info.former_names if info else ()), *([name] if name and name != display else [])}))
     named_role = _NAME_ROLES.get(ident.split(":", 1)[1])
     company = Company(
-        id=ident, name=display, roles=(named_role,) if named_role else _roles_for_sic(info.sic if info else None),
+        id=ident, name=display, roles=(Role(named_role),) if named_role else _roles_for_sic(info.sic if info else None),
         ticker=tickers[0] if tickers else None, cik=cik, aliases=aliases, resolved=name is not None,
     )
     return ident, company
@@ -462,10 +472,10 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
     filer_ids: dict[str, str] = {}
     ciks = sorted({*state.filers, *state.facts_docs, *(d.cik for d in state.docs.values())})
     for cik in ciks:
-        ident, company = _filer_company(state, cik)
+        ident, new_company = _filer_company(state, cik)
         filer_ids[cik] = ident
-        if company is not None and ident not in known_ids:
-            new_companies.setdefault(ident, company)
+        if new_company is not None and ident not in known_ids:
+            new_companies.setdefault(ident, new_company)
     names = {c.id: c.name for c in state.known.nodes if isinstance(c, Company)}
     names.update({c.id: c.name for c in new_companies.values()})
 
@@ -537,8 +547,8 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
     # Edges
     emb: Embedder | None = default_embedder() if embedder == "default" else (embedder if not isinstance(embedder, str) else None)
     resolver = _resolver(state, emb)
-    for cid, company in new_companies.items():
-        resolver.add(Entry(cid, company.name, company.aliases, company.resolved))
+    for cid, filer_company in new_companies.items():
+        resolver.add(Entry(cid, filer_company.name, filer_company.aliases, filer_company.resolved))
     if emb is not None:
         _model_pass(state, resolver, emb, filer_ids)
     products = {n.id: getattr(n, "category", "") for n in state.known.nodes if n.label == "Product"}
@@ -555,7 +565,7 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
             continue
         if other not in known_ids and other not in new_companies:
             role = _NAME_ROLES.get(other.split(":", 1)[1]) or _RELATION_ROLES.get(rel.relation) or "industrial"
-            new_companies[other] = Company(id=other, name=match.name, roles=(role,), resolved=match.resolved,
+            new_companies[other] = Company(id=other, name=match.name, roles=(Role(role),), resolved=match.resolved,
                                            aliases=tuple(sorted({rel.name} - {match.name})))
             resolver.add(Entry(other, match.name, (rel.name,), match.resolved))
         source, target = (other, filer) if rel.counterparty_supplies else (filer, other)
@@ -569,9 +579,9 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
             # "X, a supplier of ours" adds evidence to a more specific edge between the same pair
             specific = sorted(eid for eid, e in edges.items() if (str(e.type), e.source, e.target) == ("SUPPLIES", source, target))
             if specific:
-                prev = edges[specific[0]]
-                if ev not in prev.evidence:
-                    edges[specific[0]] = prev.model_copy(update={"evidence": (*prev.evidence, ev)})
+                target_edge = edges[specific[0]]
+                if ev not in target_edge.evidence:
+                    edges[specific[0]] = target_edge.model_copy(update={"evidence": (*target_edge.evidence, ev)})
                 continue
         props: dict[str, Any] = {"relation": rel.relation}
         qualifier = None
@@ -591,11 +601,11 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
                 qualifier = rel.relation
         eid = edge_id(rel.edge_type, source, target, qualifier)
         if eid in edges:
-            prev = edges[eid]
-            if ev not in prev.evidence:
-                edges[eid] = prev.model_copy(update={"evidence": (*prev.evidence, ev)})
+            existing = edges[eid]
+            if ev not in existing.evidence:
+                edges[eid] = existing.model_copy(update={"evidence": (*existing.evidence, ev)})
         else:
-            edges[eid] = Edge(id=eid, type=rel.edge_type, source=source, target=target, properties=props, evidence=(ev,))
+            edges[eid] = Edge(id=eid, type=EdgeType(rel.edge_type), source=source, target=target, properties=props, evidence=(ev,))
 
     out.nodes = sorted(new_companies.values(), key=lambda c: c.id)
     out.facts = sorted(dedup.values(), key=lambda f: f.id)
