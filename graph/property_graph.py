@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 # Bump when the projection changes shape: the embedded database is rebuilt.
-PROJECTION_VERSION = 1
+PROJECTION_VERSION = 2
 
 ColumnType = str  # one of STRING, DOUBLE, INT64, BOOLEAN, DATE, STRING[]
 
@@ -179,6 +179,17 @@ REL_COLUMNS: dict[str, dict[str, ColumnType]] = {
 }
 
 # (from label, to label) pairs each relationship type may join.
+# Nodes and relationships that evidence can support carry the ids of their
+# Evidence nodes, so a query reaches them by primary key (an index seek on
+# both engines) instead of joining on Evidence.subject_id, which the embedded
+# engine can only do by scanning every Evidence node.
+for _label, _cols in NODE_COLUMNS.items():
+    if _label not in ("Evidence", "Source"):
+        _cols["evidence_ids"] = "STRING[]"
+for _type, _cols in REL_COLUMNS.items():
+    if _type != "CITES":
+        _cols["evidence_ids"] = "STRING[]"
+
 REL_ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
     "SUPPLIES": (("Company", "Company"),),
     "PRODUCES": (("Company", "Product"),),
@@ -397,6 +408,15 @@ def project_tables(tables: Mapping[str, pd.DataFrame], content_hash: str = "") -
     """
     node_rows: dict[str, list[dict[str, Any]]] = {label: [] for label in NODE_COLUMNS}
     label_of: dict[str, str] = {}
+    # Evidence ids: subject id plus the row's rank within its subject, in the
+    # snapshot's sorted order, so they are stable across builds.
+    evidence_rows: list[dict[str, Any]] = []
+    ev_ids: dict[str, list[str]] = {}
+    for rec in _records(tables["evidence"]):
+        ids = ev_ids.setdefault(rec["subject_id"], [])
+        ev_id = f"evidence:{rec['subject_id']}#{len(ids)}"
+        ids.append(ev_id)
+        evidence_rows.append({"id": ev_id, **rec})
     for rec in _records(tables["nodes"]):
         label = rec["label"]
         props = flatten_properties(json.loads(rec["properties"] or "{}"))
@@ -404,7 +424,7 @@ def project_tables(tables: Mapping[str, pd.DataFrame], content_hash: str = "") -
             if old in props:
                 props[new] = props.pop(old)
         props.pop("roles", None)
-        row = {"id": rec["id"], "name": rec["name"], **props}
+        row = {"id": rec["id"], "name": rec["name"], **props, "evidence_ids": ev_ids.get(rec["id"], [])}
         if label == "Company":
             row["roles"] = list(rec["roles"]) if rec["roles"] is not None else []
         node_rows.setdefault(label, []).append(row)
@@ -415,17 +435,11 @@ def project_tables(tables: Mapping[str, pd.DataFrame], content_hash: str = "") -
         node_rows["Source"].append(row)
         label_of[rec["id"]] = "Source"
 
-    # Evidence ids: subject id plus the row's rank within its subject, in the
-    # snapshot's sorted order, so they are stable across builds.
-    rank: dict[str, int] = {}
     cites: list[dict[str, Any]] = []
-    for rec in _records(tables["evidence"]):
-        n = rank.get(rec["subject_id"], 0)
-        rank[rec["subject_id"]] = n + 1
-        ev_id = f"evidence:{rec['subject_id']}#{n}"
-        node_rows["Evidence"].append({"id": ev_id, **rec})
-        if rec["source_id"] in label_of:
-            cites.append({"from": ev_id, "to": rec["source_id"], "id": ev_id})
+    for row in evidence_rows:
+        node_rows["Evidence"].append(row)
+        if row["source_id"] in label_of:
+            cites.append({"from": row["id"], "to": row["source_id"], "id": row["id"]})
 
     has_fact: list[dict[str, Any]] = []
     reported_in: list[dict[str, Any]] = []
@@ -433,13 +447,17 @@ def project_tables(tables: Mapping[str, pd.DataFrame], content_hash: str = "") -
         row = dict(rec)
         est = row.pop("estimate", None)
         row["estimate"] = est is not None
+        row["evidence_ids"] = ev_ids.get(rec["id"], [])
         if est:
             row.update(flatten_properties({"estimate": json.loads(est)}))
         node_rows["Fact"].append(row)
+        facts_ev = ev_ids.get(rec["id"], [])
         if label_of.get(rec["company"]) == "Company":
-            has_fact.append({"from": rec["company"], "to": rec["id"], "id": rec["id"]})
+            has_fact.append({"from": rec["company"], "to": rec["id"], "id": rec["id"], "evidence_ids": facts_ev})
         if rec["source_id"] in label_of:
-            reported_in.append({"from": rec["id"], "to": rec["source_id"], "id": rec["id"]})
+            reported_in.append(
+                {"from": rec["id"], "to": rec["source_id"], "id": rec["id"], "evidence_ids": facts_ev}
+            )
 
     rel_rows: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for rec in _records(tables["edges"]):
@@ -447,7 +465,8 @@ def project_tables(tables: Mapping[str, pd.DataFrame], content_hash: str = "") -
         src, dst = label_of.get(rec["source"]), label_of.get(rec["target"])
         if src is None or dst is None:
             continue  # a validated snapshot has none; never invent an endpoint
-        row = {"from": rec["source"], "to": rec["target"], **props, "id": rec["id"]}
+        row = {"from": rec["source"], "to": rec["target"], **props, "id": rec["id"],
+               "evidence_ids": ev_ids.get(rec["id"], [])}
         rel_rows.setdefault((rec["type"], src, dst), []).append(row)
     for key, rows in (
         (("CITES", "Evidence", "Source"), cites),

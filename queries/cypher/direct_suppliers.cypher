@@ -4,7 +4,9 @@
 // returns: one row per supplier edge and piece of evidence
 // example: chainshock cypher --name direct_suppliers --param company=company:nvidia
 MATCH (s:Company)-[r:SUPPLIES]->(b:Company {id: $company})
-OPTIONAL MATCH (ev:Evidence {subject_id: r.id})-[:CITES]->(src:Source)
+UNWIND CASE WHEN size(r.evidence_ids) = 0 THEN [''] ELSE r.evidence_ids END AS evidence_id
+OPTIONAL MATCH (ev:Evidence {id: evidence_id})
+OPTIONAL MATCH (ev)-[:CITES]->(src:Source)
 RETURN s.id AS supplier, s.name AS supplier_name, r.product AS product,
        r.cost_share_low AS cost_share_low, r.cost_share_base AS cost_share_base,
        r.cost_share_high AS cost_share_high, r.id AS edge,

@@ -9,7 +9,8 @@
 MATCH p = (s:Company)-[:SUPPLIES*1..6]->(b:Company {id: $company})
 WHERE length(p) <= $max_hops
 UNWIND relationships(p) AS r
-OPTIONAL MATCH (ev:Evidence {subject_id: r.id})
+UNWIND CASE WHEN size(r.evidence_ids) = 0 THEN [''] ELSE r.evidence_ids END AS evidence_id
+OPTIONAL MATCH (ev:Evidence {id: evidence_id})
 RETURN s.id AS supplier, length(p) AS hops, [n IN nodes(p) | n.id] AS path,
        r.id AS edge, r.product AS product, ev.source_id AS source_id, ev.quote AS quote
 ORDER BY hops, supplier, edge, source_id
@@ -17,7 +18,8 @@ ORDER BY hops, supplier, edge, source_id
 MATCH p = (s:Company)-[:SUPPLIES* TRAIL 1..6]->(b:Company {id: $company})
 WHERE length(p) <= $max_hops
 UNWIND relationships(p) AS r
-OPTIONAL MATCH (ev:Evidence {subject_id: r.id})
+UNWIND CASE WHEN size(r.evidence_ids) = 0 THEN [''] ELSE r.evidence_ids END AS evidence_id
+OPTIONAL MATCH (ev:Evidence {id: evidence_id})
 RETURN s.id AS supplier, length(p) AS hops, list_transform(nodes(p), n -> n.id) AS path,
        r.id AS edge, r.product AS product, ev.source_id AS source_id, ev.quote AS quote
 ORDER BY hops, supplier, edge, source_id

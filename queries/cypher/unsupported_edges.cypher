@@ -4,7 +4,7 @@
 // returns: CITES relationships (evidence -> source) are skipped: they are the evidence
 // example: chainshock cypher --name unsupported_edges
 MATCH (a)-[r]->(b)
-WHERE NOT EXISTS { MATCH (ev:Evidence) WHERE ev.subject_id = r.id }
+WHERE size(r.evidence_ids) = 0
   AND NOT r.id STARTS WITH 'evidence:'
 RETURN a.id AS source, b.id AS target, r.id AS edge
 ORDER BY edge
