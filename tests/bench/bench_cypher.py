@@ -202,6 +202,12 @@ def main() -> None:
         tables = synthetic_tables(n)
         write_snapshot(tables, home / "graph")
         n_nodes = len(tables["nodes"])
+        size = n_nodes // TIERS
+        deepest = sorted(
+            {b for b in tables["edges"]["target"] if int(b.rsplit("c", 1)[1]) >= (TIERS - 1) * size},
+            key=lambda b: int(b.rsplit("c", 1)[1]),
+        )
+        buyers = deepest[:: max(1, len(deepest) // 15)][:15]  # buyers in the deepest tier that have suppliers
         print(f"synthetic snapshot: {n_nodes:,} companies, {n:,} edges ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
         del tables
 
@@ -247,8 +253,6 @@ def main() -> None:
             })
             print(f"embedded load: {emb_s:.1f} s", file=sys.stderr)
 
-            size = n_nodes // TIERS
-            buyers = [f"company:c{(TIERS - 1) * size + i * (size // 15)}" for i in range(15)]
             lib = load_library()
             emb = EmbeddedEngine(home / "cypher" / "graph.lbug")
             neo = Neo4jEngine(settings)
