@@ -333,6 +333,7 @@ def load_graph(
             n_rels += len(rows)
         if had_data:
             removed.update(_prune_nodes(driver, database, graph, batch_size))
+        counts = graph_counts(driver, database)
     except BackendError:
         raise
     except Exception as e:
@@ -344,7 +345,6 @@ def load_graph(
                 "loads are idempotent and finish what is missing"
             ) from None
         raise _query_error(e, uri) from None
-    counts = graph_counts(driver, database)
     return LoadReport(
         sent=sent,
         counts=counts,
