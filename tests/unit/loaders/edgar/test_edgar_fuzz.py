@@ -87,3 +87,37 @@ def test_fiscal_year_is_the_end_year_or_next(end: dt.date, month: int, day: int)
     assert cal.fiscal_year(end) in (end.year, end.year + 1)
     label = cal.fiscal_period(end - dt.timedelta(days=90), end)
     assert label in ("Q1", "Q2", "Q3", "Q4")
+
+
+_LAYOUT_PATHS = st.sampled_from([
+    "edgar/companyfacts/CIK0000000001.json",
+    "edgar/submissions/CIK0000000001.json",
+    "edgar/filings/1/0000000001-25-000001/a-20250101.htm",
+    "edgar/filings/1/0000000001-25-000001/0000000001-25-000001.txt",
+    "edgar/filings/1/0000000001-25-000002/b-20250331.txt",
+    "edgar/stray.bin",
+])
+_CONTENTS = st.one_of(
+    st.binary(max_size=300),
+    filing_text.map(str.encode),
+    st.just(b'{"cik": "1", "facts": {"us-gaap": {"Revenues": {"units": {"USD": [{"end": "2025-01-01", "val": 1, "accn": "x"}]}}}}}'),
+    st.just(b"<SEC-DOCUMENT>\nCONFORMED SUBMISSION TYPE:\t10-K\n<DOCUMENT>\n<TYPE>10-K\n<TEXT>Item 1. Business\nWe purchase memory from SK Hynix Inc.</TEXT>\n</DOCUMENT>"),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(_LAYOUT_PATHS, _CONTENTS, min_size=1, max_size=5))
+def test_load_filings_never_crashes_on_garbage(tmp_path_factory, files: dict[str, bytes]) -> None:
+    from chainshock.loaders.edgar import load_filings
+    from edgar_support import known_records
+
+    root = tmp_path_factory.mktemp("garbage")
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    out = load_filings(root, known_records(), embedder=None)
+    read = {p for p, _ in out.skipped}
+    # every file is either read or listed as skipped with a reason
+    assert all(reason for _, reason in out.skipped)
+    assert read <= {str(root / rel) for rel in files}
