@@ -72,7 +72,7 @@ _RELATION_ROLES = {
     "contract_manufacturer": "server_maker",
 }
 _NAME_ROLES = {
-    "anthropic": "ai_lab", "openai": "ai_lab", "intel": "chip_designer", "rivian": "device_maker",
+    "anthropic": "ai_lab", "openai": "ai_lab", "intel": "chip_designer", "rivian-automotive": "device_maker",
     "samsung-electronics": "memory_producer", "sk-hynix": "memory_producer", "micron": "memory_producer",
     "tsmc": "foundry", "foxconn": "server_maker", "wistron": "server_maker", "fabrinet": "server_maker",
     "alphabet": "hyperscaler", "amazon": "hyperscaler", "microsoft": "hyperscaler", "meta-platforms": "hyperscaler",
@@ -587,8 +587,12 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
         qualifier = None
         product_id = _product_id(rel.product, products)
         same = curated.get((rel.edge_type, source, target), [])
-        compatible = [e for e in same if products.get(str(e.properties.get("product")), "") in _COMPATIBLE.get(rel.relation, set())
-                      or (product_id and e.properties.get("product") == product_id)]
+        if rel.relation in _COMPATIBLE:
+            compatible = [e for e in same if products.get(str(e.properties.get("product")), "") in _COMPATIBLE[rel.relation]
+                          or (product_id and e.properties.get("product") == product_id)]
+        else:
+            # customer, supplier, agreement: any single curated edge between the pair is the one meant
+            compatible = same if len(same) == 1 else []
         if rel.edge_type == "SUPPLIES":
             if len(compatible) == 1 and compatible[0].properties.get("product"):
                 product_id = str(compatible[0].properties["product"])

@@ -116,7 +116,14 @@ def test_load_filings_never_crashes_on_garbage(tmp_path_factory, files: dict[str
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    out = load_filings(root, known_records(), embedder=None)
+    from chainshock.errors import FilingError
+
+    try:
+        out = load_filings(root, known_records(), embedder=None)
+    except FilingError:
+        # only a tree without any layout folder is refused as a whole
+        assert not any(rel.split("/")[1] in ("companyfacts", "submissions", "filings") for rel in files)
+        return
     read = {p for p, _ in out.skipped}
     # every file is either read or listed as skipped with a reason
     assert all(reason for _, reason in out.skipped)
