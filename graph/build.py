@@ -15,7 +15,7 @@ from typing import Any
 
 from chainshock.errors import DataError
 
-from .schema import Company, Edge, EdgeType, Fact, GraphRecords, Problem, validate_graph
+from .schema import Company, Edge, EdgeType, Evidence, Fact, GraphRecords, Problem, validate_graph
 from .snapshot import records_to_tables, write_snapshot
 
 __all__ = ["BuildResult", "build", "gather", "input_hashes", "merge_records"]
@@ -36,10 +36,13 @@ class BuildResult:
 def merge_records(base: GraphRecords, extra: GraphRecords) -> GraphRecords:
     """Merge ``extra`` into ``base`` without duplicates.
 
-    A node or source already in ``base`` wins; an edge whose id is already
-    present keeps ``base``'s properties and gains ``extra``'s evidence, so a
-    curated relationship confirmed by a filing shows both sources.
+    A node or source already in ``base`` wins, and a filing ``extra`` cites
+    under another id but the same accession becomes ``base``'s source; an
+    edge whose id is already present keeps ``base``'s properties and gains
+    ``extra``'s evidence, so a curated relationship confirmed by a filing
+    shows both.
     """
+    extra = _same_documents(base, extra)
     merged = GraphRecords(
         nodes=list(base.nodes),
         edges=list(base.edges),
@@ -65,6 +68,31 @@ def merge_records(base: GraphRecords, extra: GraphRecords) -> GraphRecords:
             merged.edges.append(edge)
     merged.facts = _merge_facts(merged.facts, extra.facts)
     return merged
+
+
+def _same_documents(base: GraphRecords, extra: GraphRecords) -> GraphRecords:
+    """Point ``extra``'s citations at ``base``'s source for the same accession."""
+    by_accession = {s.accession: s.id for s in base.sources if s.accession}
+    rename = {s.id: by_accession[s.accession] for s in extra.sources if s.accession in by_accession and s.id != by_accession[s.accession]}
+    if not rename:
+        return extra
+
+    def fix(evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+        return tuple(
+            ev.model_copy(update={"source_id": rename[ev.source_id]}) if ev.source_id in rename else ev
+            for ev in evidence
+        )
+
+    return GraphRecords(
+        nodes=[n.model_copy(update={"evidence": fix(n.evidence)}) for n in extra.nodes],
+        edges=[e.model_copy(update={"evidence": fix(e.evidence)}) for e in extra.edges],
+        facts=[
+            f.model_copy(update={"evidence": fix(f.evidence), "source_id": rename.get(f.source_id, f.source_id)})
+            for f in extra.facts
+        ],
+        sources=[s for s in extra.sources if s.id not in rename],
+        skipped=list(extra.skipped),
+    )
 
 
 def _fact_key(fact: Fact) -> tuple[str, str, int | None, str, str]:

@@ -39,3 +39,15 @@ def test_edge_found_in_both_keeps_curated_properties_and_gains_evidence():
     assert edge.properties["cost_share"]["base"] == 0.2
     assert edge.properties["relation"] == "memory_supplier"
     assert [ev.source_id for ev in edge.evidence] == ["src:press", "edgar:1"]
+
+
+def test_a_filing_cited_twice_becomes_one_source():
+    from chainshock.graph.schema import Source
+
+    curated_src = Source(id="src:nvda-10k", kind="filing", title="NVIDIA 10-K", accession="0001045810-25-000023")
+    filed_src = Source(id="edgar:0001045810-25-000023", kind="filing", title="10-K", accession="0001045810-25-000023")
+    ev = Evidence(source_id="edgar:0001045810-25-000023", quote="We purchase memory from SK Hynix Inc.", as_of=D)
+    edge = Edge(id="e2", type="SUPPLIES", source="company:a", target="company:b", evidence=(ev,))
+    merged = merge_records(GraphRecords(sources=[curated_src]), GraphRecords(sources=[filed_src], edges=[edge]))
+    assert [s.id for s in merged.sources] == ["src:nvda-10k"]
+    assert merged.edges[0].evidence[0].source_id == "src:nvda-10k"
