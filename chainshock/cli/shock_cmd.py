@@ -205,9 +205,9 @@ def _print(result: ShockResult) -> None:
     if active:
         out.print("[bold]fixed-price shields[/] (in force during the horizon)")
         for c in active:
-            until = c.end or "open-ended"
+            until = f"until {c.end}" if c.end else "with no end date"
             out.print(
-                f"  {c.name}: {c.fixed_share * 100:.0f}% of {c.buyer}'s {c.product} until {until}"
+                f"  {c.name}: {c.fixed_share * 100:.0f}% of {c.buyer}'s {c.product} {until}"
                 + (" (expires within the horizon)" if c.expires_in_horizon else ""),
                 markup=False,
             )
