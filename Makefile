@@ -35,6 +35,7 @@ demo: install
 ## test: install what the tests need (dev deps, Chromium) and run them all; Neo4j is started by the test session
 test: install
 	bash scripts/ensure-chromium.sh
+	bash scripts/run-pytest.sh --doctest-modules graph loaders queries viz chainshock
 	bash scripts/run-pytest.sh -m "not slow"
 
 ## bench: speed measured as ratios against baselines run in the same process; writes build/bench.json

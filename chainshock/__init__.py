@@ -1,10 +1,12 @@
 """chainshock: a knowledge graph of the AI supply chain, and the shocks that move through it.
 
-The small Python API the CLI wraps::
+The small Python API the CLI wraps (after ``chainshock build``)::
 
-    >>> import chainshock
-    >>> snap = chainshock.open()          # doctest: +SKIP
-    >>> snap.nodes.head()                 # doctest: +SKIP
+    import chainshock
+    from chainshock.queries.shock import run_scenario
+
+    snap = chainshock.open()                       # tables as pandas DataFrames
+    result = run_scenario(snap, "scenarios/memory-squeeze.yaml", draws=0)
 """
 
 from __future__ import annotations
