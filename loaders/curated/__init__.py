@@ -8,8 +8,8 @@ the builder writes a snapshot only after every row has passed.
 Examples
 --------
 >>> from chainshock.data import data_dir
->>> records, where = load_curated(data_dir())   # doctest: +SKIP
->>> len(records.nodes) > 50                      # doctest: +SKIP
+>>> records, where = load_curated(data_dir())
+>>> len(records.nodes) > 50
 True
 """
 
