@@ -32,15 +32,17 @@ demo: install
 	@echo "Markdown:   $(abspath $(OUT)/memory-squeeze-report.md)"
 	@echo "Graph view: $(abspath $(OUT)/graph.html)"
 
-## test: install what the tests need (dev deps, Chromium) and run them all; Neo4j is started by the test session
+## test: install what the tests need (dev deps, Chromium, Java 17 + Maven) and run them all; the test session starts a real Neo4j from its Maven Central jars
 test: install
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-neo4j-deps.sh
 	bash scripts/run-pytest.sh --doctest-modules graph loaders queries viz chainshock
 	bash scripts/run-pytest.sh -m "not slow"
 
 ## bench: speed measured as ratios against baselines run in the same process; writes build/bench.json
 bench: install
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-neo4j-deps.sh
 	bash scripts/bench.sh
 
 ## eval: extraction precision/recall and fact exactness on the labelled filings
