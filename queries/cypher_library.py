@@ -3,11 +3,11 @@
 Each ``queries/cypher/<name>.cypher`` file starts with a header of ``//``
 comment lines::
 
-    // name: direct_suppliers
+    // name: suppliers_of
     // question: Who supplies a company directly, with which product, on what evidence?
     // param: company (string, required): the buyer's id, e.g. company:nvidia
     // param: limit (int, default 50): at most this many rows
-    // example: chainshock cypher --name direct_suppliers --param company=company:nvidia
+    // example: chainshock cypher --name suppliers_of --param company=company:nvidia
     MATCH ...
 
 A query that both engines accept is written once. Where the dialects cannot

@@ -84,12 +84,34 @@ def run_query(
         return neo.run(text, params)
 
 
+# Library parameters that name a node: a user may give an id, a ticker or a
+# name, as everywhere else in the CLI; the query always receives the id.
+_NODE_PARAMS = {
+    "company": ["Company"],
+    "hyperscaler": ["Company"],
+    "producer": ["Company"],
+    "segment": ["Company"],
+    "product": ["Product"],
+    "index_id": ["Index"],
+}
+
+
 def _library_params(query: LibraryQuery, pairs: list[str]) -> dict[str, Any]:
     given: dict[str, Any] = {}
     for pair in pairs:
         key, value = split_pair(pair)
         given[key] = value
-    return query.bind(given)
+    bound = query.bind(given)
+    names = [k for k in given if k in _NODE_PARAMS and isinstance(bound.get(k), str)]
+    if names:
+        from chainshock.graph.lookup import resolve_node
+        from chainshock.graph.snapshot import read_snapshot
+        from chainshock.home import snapshot_dir
+
+        snapshot = read_snapshot(snapshot_dir())
+        for key in names:
+            bound[key] = resolve_node(snapshot, bound[key], _NODE_PARAMS[key])
+    return bound
 
 
 def _print_list(library: dict[str, LibraryQuery], as_json: bool) -> None:

@@ -26,18 +26,18 @@ def test_list_names_every_query_with_its_question(home: Path):
     assert len(queries) >= 15
     assert all(q["question"].endswith("?") for q in queries)
     names = {q["name"] for q in queries}
-    assert {"direct_suppliers", "suppliers_within_hops", "single_points_of_failure", "memory_cost_exposure",
+    assert {"suppliers_of", "suppliers_within_hops", "single_points_of_failure", "memory_cost_exposure",
             "expiring_contracts", "hyperscaler_power", "supply_paths", "capex_by_hyperscaler",
             "largest_backlogs", "index_exposure", "edge_evidence"} <= names
     table = chainshock_cli("cypher", "--list", home=home)
-    assert "direct_suppliers" in table.stdout and "Who supplies" in table.stdout
+    assert "suppliers_of" in table.stdout and "Who supplies" in table.stdout
 
 
 def test_named_query_json_is_one_document(home: Path):
-    proc = chainshock_cli("cypher", "--name", "direct_suppliers", "--param", "company=company:nvidia", "--json", home=home)
+    proc = chainshock_cli("cypher", "--name", "suppliers_of", "--param", "company=company:nvidia", "--json", home=home)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)  # the whole of stdout is one JSON document
-    assert doc["query"] == "direct_suppliers" and doc["engine"] == "embedded"
+    assert doc["query"] == "suppliers_of" and doc["engine"] == "embedded"
     assert doc["params"] == {"company": "company:nvidia"}
     suppliers = {r["supplier"] for r in doc["rows"]}
     assert suppliers == {"company:sk-hynix", "company:micron", "company:samsung", "company:tsmc"}
@@ -67,11 +67,11 @@ def test_adhoc_query_file_and_params(home: Path, tmp_path: Path):
         (("cypher", "CREATE (n:Company {id: 'company:x', name: 'X'}) RETURN n"), "read-only"),
         (("cypher", "MATCH (n:Company) RETRN n"), "offset: 18"),
         (("cypher", "--name", "no_such_query"), "no library query named"),
-        (("cypher", "--name", "direct_suppliers"), "needs --param company"),
+        (("cypher", "--name", "suppliers_of"), "needs --param company"),
         (("cypher", "--name", "expiring_contracts", "--param", "months=soon"), "expected an integer"),
-        (("cypher", "--name", "direct_suppliers", "--param", "company"), "name=value"),
-        (("cypher", "--name", "direct_suppliers", "--param", "who=x", "--param", "company=y"), "no parameter 'who'"),
-        (("cypher", "MATCH (n) RETURN n", "--name", "direct_suppliers"), "exactly one"),
+        (("cypher", "--name", "suppliers_of", "--param", "company"), "name=value"),
+        (("cypher", "--name", "suppliers_of", "--param", "who=x", "--param", "company=y"), "no parameter 'who'"),
+        (("cypher", "MATCH (n) RETURN n", "--name", "suppliers_of"), "exactly one"),
         (("cypher", "RETURN 1", "--engine", "oracle"), "embedded or neo4j"),
     ],
 )
@@ -127,3 +127,17 @@ def test_unreachable_neo4j_says_how_to_start_one(home: Path, monkeypatch: pytest
         assert proc.returncode != 0
         assert "chainshock neo4j start" in proc.stderr and "docker compose up -d neo4j" in proc.stderr
         assert "s3cret-never-shown" not in proc.stdout + proc.stderr
+
+
+def test_node_parameters_accept_tickers_and_names(home: Path):
+    by_id = chainshock_cli("cypher", "--name", "suppliers_of", "--param", "company=company:nvidia", "--json", home=home)
+    for given in ("NVIDIA", "nvda"):
+        proc = chainshock_cli("cypher", "--name", "suppliers_of", "--param", f"company={given}", "--json", home=home)
+        assert proc.returncode == 0, proc.stderr
+        doc = json.loads(proc.stdout)
+        assert doc["params"] == {"company": "company:nvidia"}
+        assert doc["rows"] == json.loads(by_id.stdout)["rows"]
+    proc = chainshock_cli("cypher", "--name", "suppliers_of", "--param", "company=Nvdia", home=home)
+    assert proc.returncode == 2
+    assert "no company matches 'Nvdia'; did you mean" in proc.stderr
+    assert "Traceback" not in proc.stderr

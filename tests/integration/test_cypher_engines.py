@@ -262,7 +262,7 @@ HOSTILE = [
 def test_hostile_parameter_values_are_only_data(embedded, neo4j, engine_name, value):
     engine = embedded if engine_name == "embedded" else neo4j
     before = _count_all(engine)
-    for name, key in (("direct_suppliers", "company"), ("edge_evidence", "subject"), ("company_profile", "company")):
+    for name, key in (("suppliers_of", "company"), ("edge_evidence", "subject"), ("company_profile", "company")):
         assert _records(engine, name, **{key: value}) == []
     q = LIBRARY["memory_cost_exposure"]
     assert engine.run(q.text(engine.name), q.bind({"products": [value, "product:hbm"]})).rows

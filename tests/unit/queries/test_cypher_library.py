@@ -69,7 +69,7 @@ def test_bind_types_defaults_and_errors():
     with pytest.raises(BackendError, match="no parameter 'month'"):
         q.bind({"month": "3"})
     with pytest.raises(BackendError, match="needs --param company"):
-        LIB["direct_suppliers"].bind({})
+        LIB["suppliers_of"].bind({})
     assert LIB["memory_cost_exposure"].bind({})["products"] == ["product:hbm", "product:dram", "product:nand"]
     assert LIB["hyperscaler_power"].bind({}) == {"hyperscaler": None}
 
@@ -100,5 +100,5 @@ def test_bad_headers_are_refused(text, message):
 
 
 def test_unknown_query_suggests_close_names():
-    with pytest.raises(NotFoundError, match=r"did you mean .*direct_suppliers"):
+    with pytest.raises(NotFoundError, match=r"did you mean .*suppliers_of"):
         get_query("suppliers")

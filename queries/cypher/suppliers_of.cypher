@@ -1,8 +1,8 @@
-// name: direct_suppliers
+// name: suppliers_of
 // question: Who supplies a company directly, with which product and cost share, and on what evidence?
-// param: company (string, required): the buyer's id, e.g. company:nvidia
+// param: company (string, required): the buyer: an id, ticker or name (company:nvidia, NVDA, NVIDIA)
 // returns: one row per supplier edge and piece of evidence
-// example: chainshock cypher --name direct_suppliers --param company=company:nvidia
+// example: chainshock cypher --name suppliers_of --param company=NVIDIA
 MATCH (s:Company)-[r:SUPPLIES]->(b:Company {id: $company})
 UNWIND CASE WHEN size(r.evidence_ids) = 0 THEN [''] ELSE r.evidence_ids END AS evidence_id
 OPTIONAL MATCH (ev:Evidence {id: evidence_id})
