@@ -107,7 +107,7 @@ def _merge_facts(base: list[Fact], extra: list[Fact]) -> list[Fact]:
     lack stays. Estimates are never replaced by each other silently: a curated
     estimate and a filed value for the same period are both kept.
     """
-    filed = {}
+    filed: dict[tuple[str, str, int | None, str, str], Fact] = {}
     for fact in extra:
         filed.setdefault(_fact_key(fact), fact)
     out: list[Fact] = []

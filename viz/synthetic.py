@@ -12,7 +12,7 @@ Examples
 >>> rec = synthetic_records(60, seed=1)
 >>> len(rec.nodes)
 60
->>> from chainshock.graph.schema import validate_graph
+>>> from chainshock.graph.schema import EdgeType, validate_graph
 >>> validate_graph(rec)
 []
 """
@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Literal
 
 from chainshock.graph.schema import (
     Company,
     Contract,
     Edge,
+    EdgeType,
     Estimate,
     Evidence,
     Fact,
@@ -215,7 +217,7 @@ def synthetic_records(n_nodes: int, seed: int = 0) -> GraphRecords:
             add(
                 Edge(
                     id=edge_id("PRODUCES", company.id, product),
-                    type="PRODUCES",
+                    type=EdgeType.PRODUCES,
                     source=company.id,
                     target=product,
                     properties={"market_share": _estimate(rng, 0.45 / max(1, len(by_role[role])), "synthetic")},
@@ -227,7 +229,7 @@ def synthetic_records(n_nodes: int, seed: int = 0) -> GraphRecords:
             add(
                 Edge(
                     id=edge_id("SUPPLIES", company.id, buyer.id, product),
-                    type="SUPPLIES",
+                    type=EdgeType.SUPPLIES,
                     source=company.id,
                     target=buyer.id,
                     properties={
@@ -242,7 +244,7 @@ def synthetic_records(n_nodes: int, seed: int = 0) -> GraphRecords:
             add(
                 Edge(
                     id=edge_id("CONSTITUENT_OF", company.id, index.id),
-                    type="CONSTITUENT_OF",
+                    type=EdgeType.CONSTITUENT_OF,
                     source=company.id,
                     target=index.id,
                     properties={"weight": _estimate(rng, 0.6 / max(1, listed[index.id]), "synthetic weight")},
@@ -269,7 +271,7 @@ def synthetic_records(n_nodes: int, seed: int = 0) -> GraphRecords:
     sellers_pool = by_role[Role.utility] or companies
     for i in range(n_contracts):
         buyer, seller = rng.choice(buyers_pool), rng.choice(sellers_pool)
-        kind = "ppa" if i % 2 == 0 else "lta"
+        kind: Literal["ppa", "lta"] = "ppa" if i % 2 == 0 else "lta"
         contract = Contract(
             id=f"contract:synthetic-{i}",
             name=f"Synthetic {kind.upper()} {i}",
@@ -282,7 +284,7 @@ def synthetic_records(n_nodes: int, seed: int = 0) -> GraphRecords:
             add(
                 Edge(
                     id=edge_id("PARTY_TO", party.id, contract.id),
-                    type="PARTY_TO",
+                    type=EdgeType.PARTY_TO,
                     source=party.id,
                     target=contract.id,
                     properties={"role": prole},
@@ -292,7 +294,7 @@ def synthetic_records(n_nodes: int, seed: int = 0) -> GraphRecords:
         add(
             Edge(
                 id=edge_id("COVERS", contract.id, "product:electricity" if kind == "ppa" else "product:hbm"),
-                type="COVERS",
+                type=EdgeType.COVERS,
                 source=contract.id,
                 target="product:electricity" if kind == "ppa" else "product:hbm",
                 properties={"fixed_share": _estimate(rng, 0.3, "synthetic"), "price_terms": "fixed"},

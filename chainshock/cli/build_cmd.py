@@ -119,7 +119,7 @@ def _info(json_out: bool) -> None:
     snap = _open_snapshot()
     companies = snap.nodes[snap.nodes["label"] == "Company"]
     roles: Counter[str] = Counter(r for rs in companies["roles"] for r in rs)
-    doc = {
+    doc: dict[str, Any] = {
         "nodes": dict(sorted(Counter(snap.nodes["label"]).items())),
         "edges": dict(sorted(Counter(snap.edges["type"]).items())),
         "roles": dict(sorted(roles.items())),

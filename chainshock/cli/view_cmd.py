@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
+_REPORT_FORMATS: dict[str, Literal["html", "md", "json"]] = {
+    ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"
+}
 
 
 class OutputError(ChainshockError):

@@ -28,7 +28,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
     mapping: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool):
             raise yaml.constructor.ConstructorError(
                 None, None, f"unhashable key {key!r}", key_node.start_mark
@@ -37,7 +37,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
-        mapping[str(key)] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        mapping[str(key)] = loader.construct_object(value_node, deep=True)
         key_lines[str(key)] = key_node.start_mark.line + 1
     mapping[LINE] = node.start_mark.line + 1
     mapping[KEY_LINES] = key_lines
