@@ -40,9 +40,11 @@ from chainshock.errors import BackendError
 from chainshock.home import home
 
 __all__ = [
+    "ADMIN_ENTRY_POINT",
     "DEFAULT_PORT",
     "DEFAULT_VERSION",
     "ServerInfo",
+    "admin_command",
     "cache_root",
     "fetch_jars",
     "free_port",
@@ -58,6 +60,9 @@ __all__ = [
 DEFAULT_VERSION = "5.26.30"
 DEFAULT_PORT = 7687
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+# neo4j-admin's main class (org.neo4j:neo4j-command-line); `database import`
+# comes from org.neo4j:neo4j-import-tool, both runtime dependencies of org.neo4j:neo4j.
+ADMIN_ENTRY_POINT = "org.neo4j.cli.AdminTool"
 _JVM_FLAGS = (
     "-XX:+UseG1GC",
     "-XX:-OmitStackTraceInFastThrow",
@@ -84,6 +89,8 @@ class ServerInfo:
     home: str | None = None
     password_source: str | None = None  # "file" or "env"; never the password
     started_at: str | None = None
+    heap: str | None = None
+    pagecache: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -289,6 +296,8 @@ def status() -> ServerInfo:
         home=str(folder),
         password_source=state.get("password_source"),
         started_at=state.get("started_at"),
+        heap=state.get("heap"),
+        pagecache=state.get("pagecache"),
     )
 
 
@@ -439,6 +448,8 @@ def start(
             "uri": uri,
             "version": version,
             "password_source": source,
+            "heap": heap,
+            "pagecache": pagecache,
             "started_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         },
     )
@@ -454,6 +465,27 @@ def start(
         _terminate(proc.pid, folder)
         raise
     return status()
+
+
+def admin_command(*args: str, heap: str = "1g") -> tuple[list[str], dict[str, str]]:
+    """``neo4j-admin <args>`` for the local server: the command and its environment.
+
+    ``neo4j-admin`` reads ``NEO4J_HOME`` and ``NEO4J_CONF``; both point at
+    ``$CHAINSHOCK_HOME/neo4j``, so it sees the same data directory as the
+    server that ``start`` runs. Run it only while that server is stopped.
+
+    Examples
+    --------
+    >>> cmd, env = admin_command("database", "import", "full", "--help")  # doctest: +SKIP
+    >>> cmd[-4:]  # doctest: +SKIP
+    ['database', 'import', 'full', '--help']
+    """
+    folder = server_dir()
+    java = _java()
+    lib = fetch_jars(neo4j_version())
+    cmd = [java, f"-Xmx{heap}", *_JVM_FLAGS, "-cp", f"{lib}/*", ADMIN_ENTRY_POINT, *args]
+    env = {**os.environ, "NEO4J_HOME": str(folder), "NEO4J_CONF": str(folder / "conf")}
+    return cmd, env
 
 
 def _terminate(pid: int, folder: Path, timeout: float = 60.0) -> None:

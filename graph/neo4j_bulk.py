@@ -1,0 +1,394 @@
+"""First loads into an empty local Neo4j with the offline bulk importer.
+
+The ``MERGE`` loader (:func:`chainshock.graph.neo4j_store.load_graph`) works
+against any server and is idempotent, but every row is a lookup plus a write
+through the transaction log: about 10,000 relationships/s on two cores.
+``neo4j-admin database import full`` writes the store files directly and is
+several times faster, at a price: it needs the server stopped and an empty
+(overwritten) database. So this path only serves a *first* load into the
+local server that ``chainshock neo4j start`` runs (we own its process, its
+data directory and its configuration):
+
+1. check the server is ours and its ``neo4j`` database holds no node;
+2. write the projection as CSV with typed headers, one file per label and
+   per relationship table (``id:ID(Label)``, ``:LABEL``, ``:START_ID(Label)``,
+   ``:END_ID(Label)``, ``:TYPE``, ``name:string``, ``cost_share_base:double``,
+   ``roles:string[]``, ...), under the server's import directory;
+3. stop the server, run the importer with ``--overwrite-destination``,
+   start the server again on the same port (the ``system`` database, and so
+   the password, is untouched);
+4. create the same uniqueness constraints and indexes as the MERGE loader.
+
+The result is the same graph the MERGE loader builds (same labels, types,
+property names, types and values; the integration tests compare them), so a
+later ``chainshock neo4j load`` (MERGE) finds every id and changes nothing.
+
+CSV conventions, chosen so the importer's reading equals Cypher's ``SET n =
+row`` of the same row: a missing value (None) is an empty, unquoted field,
+so the importer stores no property, like ``SET`` with the key left out;
+every string is quoted, so an empty string stays an empty string; lists are
+joined with an array delimiter that no list item contains.
+
+Examples
+--------
+>>> node_header("Company", {"id": "STRING", "name": "STRING", "roles": "STRING[]"})
+['id:ID(Company)', 'name:string', 'roles:string[]', ':LABEL']
+>>> rel_header("SUPPLIES", "Company", "Company", {"id": "STRING", "lag_quarters": "INT64"})
+[':START_ID(Company)', ':END_ID(Company)', 'id:string', 'lag_quarters:long', ':TYPE']
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from chainshock.errors import BackendError
+
+from .neo4j_store import (
+    LoadReport,
+    Neo4jSettings,
+    _name,
+    _schema_statements,
+    _write,
+    connect,
+    graph_counts,
+)
+from .property_graph import ColumnType, PropertyGraph
+
+__all__ = [
+    "ImportFiles",
+    "bulk_load",
+    "import_arguments",
+    "node_header",
+    "rel_header",
+    "write_import_csv",
+]
+
+_NEO4J_TYPE: dict[ColumnType, str] = {
+    "STRING": "string",
+    "DOUBLE": "double",
+    "INT64": "long",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "STRING[]": "string[]",
+}
+# Tried in order; the first that no list item contains joins list values.
+_ARRAY_DELIMITERS = (";", "|", "\x1f", "\x1e")
+_DATABASE = "neo4j"  # Community can only import into (and serve) its default database
+
+
+@dataclass
+class ImportFiles:
+    """The CSV files of one import and the importer options they need."""
+
+    nodes: list[Path] = field(default_factory=list)
+    relationships: list[Path] = field(default_factory=list)
+    array_delimiter: str = ";"
+    multiline: bool = False
+
+
+def _typed_name(name: str, kind: ColumnType) -> str:
+    _name(name)  # a property name the header syntax cannot misread
+    return f"{name}:{_NEO4J_TYPE[kind]}"
+
+
+def node_header(label: str, columns: Mapping[str, ColumnType]) -> list[str]:
+    """The importer header of a node file: ``id`` is the node's ID (kept as property ``id``)."""
+    _name(label)
+    head = [f"id:ID({label})" if k == "id" else _typed_name(k, t) for k, t in columns.items()]
+    return [*head, ":LABEL"]
+
+
+def rel_header(rtype: str, from_label: str, to_label: str, columns: Mapping[str, ColumnType]) -> list[str]:
+    """The importer header of a relationship file (endpoints in their label's ID space)."""
+    for n in (rtype, from_label, to_label):
+        _name(n)
+    props = [_typed_name(k, t) for k, t in columns.items()]
+    return [f":START_ID({from_label})", f":END_ID({to_label})", *props, ":TYPE"]
+
+
+def _array_delimiter(tables: list[pa.Table]) -> str:
+    items = [
+        pc.list_flatten(col)
+        for t in tables
+        for col in t.columns
+        if pa.types.is_list(col.type)
+    ]
+    for delim in _ARRAY_DELIMITERS:
+        if not any(len(i) and pc.any(pc.match_substring(i, delim)).as_py() for i in items):
+            return delim
+    raise BackendError("every array delimiter the importer could use occurs in list values: load without --bulk")
+
+
+def _has_newlines(table: pa.Table) -> bool:
+    for col in table.columns:
+        if pa.types.is_string(col.type) and len(col) and pc.any(
+            pc.match_substring_regex(col, "[\\r\\n]")
+        ).as_py():
+            return True
+        if pa.types.is_list(col.type) and len(col):
+            flat = pc.list_flatten(col)
+            if len(flat) and pc.any(pc.match_substring_regex(flat, "[\\r\\n]")).as_py():
+                return True
+    return False
+
+
+def _csv_ready(table: pa.Table, delim: str, constant: str) -> pa.Table:
+    """Lists joined with ``delim``; a constant last column (the label or type)."""
+    cols = []
+    for col in table.columns:
+        cols.append(pc.binary_join(col, delim) if pa.types.is_list(col.type) else col)
+    cols.append(pa.array([constant] * table.num_rows, pa.string()))
+    return pa.table(cols, names=[*table.column_names, "__const__"])
+
+
+def _write_csv(path: Path, header: list[str], table: pa.Table) -> None:
+    with open(path, "wb") as fh:
+        fh.write((",".join(header) + "\n").encode())
+        # "needed" quotes every string value (so "" stays an empty string)
+        # and nothing else; nulls are empty fields (no property).
+        pacsv.write_csv(
+            table, fh, pacsv.WriteOptions(include_header=False, quoting_style="needed")
+        )
+
+
+def write_import_csv(graph: PropertyGraph, folder: Path) -> ImportFiles:
+    """Write ``graph`` as importer CSV files into ``folder``; empty tables are skipped.
+
+    Parameters
+    ----------
+    graph : PropertyGraph
+    folder : Path
+        Created if missing.
+
+    Returns
+    -------
+    ImportFiles
+        Paths and the options (array delimiter, multi-line fields) to import them with.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    node_tables = [(t, t.arrow()) for t in graph.nodes.values() if t.rows]
+    rel_tables = [(t, t.arrow()) for t in graph.rels if t.rows]
+    files = ImportFiles()
+    files.array_delimiter = _array_delimiter([a for _, a in node_tables] + [a for _, a in rel_tables])
+    for i, (nt, table) in enumerate(node_tables):
+        files.multiline = files.multiline or _has_newlines(table)
+        path = folder / f"nodes-{i:02d}-{nt.label}.csv"
+        _write_csv(path, node_header(nt.label, nt.columns), _csv_ready(table, files.array_delimiter, nt.label))
+        files.nodes.append(path)
+    for i, (rt, table) in enumerate(rel_tables):
+        files.multiline = files.multiline or _has_newlines(table)
+        path = folder / f"rels-{i:02d}-{rt.type}-{rt.from_label}-{rt.to_label}.csv"
+        header = rel_header(rt.type, rt.from_label, rt.to_label, rt.columns)
+        _write_csv(path, header, _csv_ready(table, files.array_delimiter, rt.type))
+        files.relationships.append(path)
+    return files
+
+
+def import_arguments(files: ImportFiles, report: Path, max_off_heap: str = "2g") -> list[str]:
+    """``neo4j-admin`` arguments importing ``files`` over the ``neo4j`` database.
+
+    Examples
+    --------
+    >>> args = import_arguments(ImportFiles([Path("n.csv")], [Path("r.csv")]), Path("rep"))
+    >>> args[:5], args[-1]
+    (['database', 'import', 'full', 'neo4j', '--overwrite-destination=true'], '--relationships=r.csv')
+    """
+    delim = files.array_delimiter
+    if not delim.isprintable():
+        delim = f"U+{ord(delim):04X}"
+    # The database name goes first: --nodes/--relationships take several
+    # files each and would swallow a trailing positional argument.
+    args = [
+        "database", "import", "full", _DATABASE, "--overwrite-destination=true",
+        f"--array-delimiter={delim}",
+        "--bad-tolerance=0",  # the projection never has dangling ends or duplicate ids: fail loudly
+        f"--report-file={report}",
+        f"--max-off-heap-memory={max_off_heap}",
+    ]
+    if files.multiline:
+        args.append("--multiline-fields=true")
+    args += [f"--nodes={p}" for p in files.nodes]
+    args += [f"--relationships={p}" for p in files.relationships]
+    return args
+
+
+def _empty_list_fixes(graph: PropertyGraph) -> list[tuple[str, dict[str, Any]]]:
+    """Cypher that gives empty lists back to the properties the importer left out.
+
+    The importer reads an empty array field as "no property", while ``SET n =
+    row`` stores ``[]``. Where a list column is never None, every missing
+    value was an empty list and one label- (type-) wide statement restores
+    them; otherwise the rows are named by id.
+    """
+    out: list[tuple[str, dict[str, Any]]] = []
+    targets: list[tuple[str, str, str, list[dict[str, Any]]]] = [
+        ("node", t.label, col, t.rows) for t in graph.nodes.values()
+        for col, kind in t.columns.items() if kind == "STRING[]" and t.rows
+    ]
+    for rtype, tables in graph.rel_types().items():
+        rows = [r for t in tables for r in t.rows]
+        cols = {c for t in tables for c, kind in t.columns.items() if kind == "STRING[]"}
+        targets += [("rel", rtype, col, rows) for col in sorted(cols) if rows]
+    for kind, name, col, rows in targets:
+        pattern = f"(x:{_name(name)})" if kind == "node" else f"()-[x:{_name(name)}]->()"
+        prop = _name(col)
+        empty = [r["id"] for r in rows if r.get(col) == []]
+        if not empty:
+            continue
+        if all(r.get(col) is not None for r in rows):
+            out.append((
+                f"MATCH {pattern} WHERE x.{prop} IS NULL "
+                f"CALL (x) {{ SET x.{prop} = [] }} IN TRANSACTIONS OF 50000 ROWS",
+                {},
+            ))
+        else:
+            out.append((
+                f"UNWIND $ids AS id MATCH {pattern} WHERE x.id = id "
+                f"CALL (x) {{ SET x.{prop} = [] }} IN TRANSACTIONS OF 50000 ROWS",
+                {"ids": empty},
+            ))
+    return out
+
+
+def _count_nodes(settings: Neo4jSettings) -> int:
+    driver = connect(settings)
+    try:
+        with driver.session(database=settings.database) as session:
+            return int(session.execute_read(lambda tx: tx.run("MATCH (n) RETURN count(n)").single()[0]))
+    finally:
+        driver.close()
+
+
+def _tail(text: str, limit: int = 600) -> str:
+    """The importer's messages without Java stack frames, shortened."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("at ")]
+    return " | ".join(lines)[-limit:]
+
+
+def bulk_load(
+    settings: Neo4jSettings,
+    graph: PropertyGraph,
+    *,
+    log: Callable[[str], None] | None = None,
+    heap: str = "1g",
+    max_off_heap: str = "2g",
+) -> LoadReport:
+    """Load ``graph`` into the empty local Neo4j with ``neo4j-admin database import``.
+
+    Parameters
+    ----------
+    settings : Neo4jSettings
+        Must point at the server ``chainshock neo4j start`` runs under this
+        ``CHAINSHOCK_HOME``, database ``neo4j``.
+    graph : PropertyGraph
+    log : callable, optional
+        Progress lines (never the password).
+    heap, max_off_heap : str
+        The importer's JVM heap and its off-heap memory cap.
+
+    Returns
+    -------
+    LoadReport
+        ``seconds`` covers everything: CSV files, stop, import, start, constraints.
+
+    Raises
+    ------
+    BackendError
+        If the server is not the local one, its database is not empty, or
+        the importer fails (the server is started again, empty, either way).
+    """
+    from . import neo4j_server
+
+    say = log or (lambda _m: None)
+    started = time.perf_counter()
+    info = neo4j_server.status()
+    if not info.running or info.uri != settings.uri:
+        raise BackendError(
+            f"--bulk only loads into the local Neo4j that `chainshock neo4j start` runs "
+            f"(under {neo4j_server.server_dir()}), and {settings.uri} is not it"
+            f"{'' if info.running else ' (none runs here)'}: "
+            "run `chainshock neo4j load` without --bulk for other servers"
+        )
+    if settings.database != _DATABASE:
+        raise BackendError(f"--bulk imports into the database {_DATABASE!r} only, not {settings.database!r}")
+    present = _count_nodes(settings)
+    if present:
+        raise BackendError(
+            f"the local Neo4j already holds {present:,} nodes and --bulk only fills an empty database: "
+            "run `chainshock neo4j load` without --bulk (idempotent, updates in place)"
+        )
+    folder = neo4j_server.server_dir()
+    work = folder / "import" / f"chainshock-bulk-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    port = int(info.port or 0)
+    restart = {"heap": info.heap or "1g", "pagecache": info.pagecache or "256m"}
+    try:
+        t0 = time.perf_counter()
+        files = write_import_csv(graph, work)
+        say(f"wrote {len(files.nodes)} node and {len(files.relationships)} relationship CSV files "
+            f"({time.perf_counter() - t0:.1f} s)")
+        cmd, env = neo4j_server.admin_command(
+            *import_arguments(files, work / "import.report", max_off_heap), heap=heap
+        )
+        say(f"stopping Neo4j (pid {info.pid}) for the offline import")
+        neo4j_server.stop()
+        failure = None
+        try:
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd, env=env, cwd=work, capture_output=True, text=True, check=False)
+            (folder / "logs").mkdir(exist_ok=True)
+            (folder / "logs" / "import.log").write_text(proc.stdout + proc.stderr)
+            if proc.returncode != 0:
+                failure = (
+                    f"neo4j-admin database import failed (exit {proc.returncode}; "
+                    f"{folder / 'logs' / 'import.log'}): {_tail(proc.stdout + proc.stderr)}"
+                )
+                # The database was empty before: drop the half-written store so
+                # the server starts with an empty one again.
+                for sub in ("databases", "transactions"):
+                    shutil.rmtree(folder / "data" / sub / _DATABASE, ignore_errors=True)
+            else:
+                say(f"imported with neo4j-admin ({time.perf_counter() - t0:.1f} s)")
+        finally:
+            t0 = time.perf_counter()
+            neo4j_server.start(port, heap=restart["heap"], pagecache=restart["pagecache"], log=say)
+            say(f"Neo4j back on {settings.uri} ({time.perf_counter() - t0:.1f} s)")
+        if failure:
+            raise BackendError(failure)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    driver = connect(settings)
+    try:
+        t0 = time.perf_counter()
+        for statement in _schema_statements(graph):
+            _write(driver, settings.database, statement)
+        _write(driver, settings.database, "CALL db.awaitIndexes(600)")
+        say(f"constraints and indexes online ({time.perf_counter() - t0:.1f} s)")
+        t0 = time.perf_counter()
+        with driver.session(database=settings.database) as session:
+            for query, params in _empty_list_fixes(graph):
+                session.run(query, params).consume()  # CALL IN TRANSACTIONS needs an implicit transaction
+        say(f"empty lists restored ({time.perf_counter() - t0:.1f} s)")
+        counts = graph_counts(driver, settings.database)
+    finally:
+        driver.close()
+    sent: dict[str, Any] = graph.counts()
+    return LoadReport(
+        sent=sent,
+        counts=counts,
+        removed={},
+        seconds=time.perf_counter() - started,
+        relationships=sum(len(t.rows) for t in graph.rels),
+    )

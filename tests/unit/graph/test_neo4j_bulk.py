@@ -1,0 +1,114 @@
+"""The CSV files and importer arguments of ``neo4j load --bulk`` (no server needed)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from chainshock.graph.neo4j_bulk import (
+    _empty_list_fixes,
+    import_arguments,
+    node_header,
+    rel_header,
+    write_import_csv,
+)
+from chainshock.graph.property_graph import NodeTable, PropertyGraph, RelTable, project_tables
+from chainshock.graph.snapshot import records_to_tables
+from minigraph import mini_records
+
+from chainshock.errors import BackendError
+
+
+def tiny(names: list[str | None], roles: list[list[str] | None]) -> PropertyGraph:
+    cols = {"id": "STRING", "name": "STRING", "roles": "STRING[]", "founded": "DATE", "share": "DOUBLE",
+            "n": "INT64", "listed": "BOOLEAN"}
+    rows = [
+        {"id": f"c{i}", "name": name, "roles": r, "founded": dt.date(2020, 1, i + 1), "share": 0.1 * (i + 1),
+         "n": i, "listed": i % 2 == 0}
+        for i, (name, r) in enumerate(zip(names, roles, strict=True))
+    ]
+    rels = [RelTable("SUPPLIES", "Company", "Company", {"id": "STRING", "lag_quarters": "INT64"},
+                     [{"from": "c0", "to": "c1", "id": "s0", "lag_quarters": None}])]
+    return PropertyGraph("h", {"Company": NodeTable("Company", cols, rows)}, rels)
+
+
+def read(path: Path) -> list[list[str]]:
+    with open(path, newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def raw(path: Path) -> list[str]:
+    return path.read_text().splitlines()
+
+
+def test_headers_are_typed_and_name_id_spaces():
+    assert node_header("Company", {"id": "STRING", "share": "DOUBLE", "on": "DATE"}) == [
+        "id:ID(Company)", "share:double", "on:date", ":LABEL"]
+    assert rel_header("CITES", "Evidence", "Source", {"id": "STRING", "w": "BOOLEAN", "l": "STRING[]"}) == [
+        ":START_ID(Evidence)", ":END_ID(Source)", "id:string", "w:boolean", "l:string[]", ":TYPE"]
+    with pytest.raises(BackendError):
+        node_header("Company", {"id": "STRING", "bad:name": "STRING"})
+    with pytest.raises(BackendError):
+        rel_header("SUPPLIES`) DELETE", "Company", "Company", {"id": "STRING"})
+
+
+def test_null_is_an_empty_field_and_empty_string_is_quoted(tmp_path):
+    files = write_import_csv(tiny([None, "", 'Say "hi", ok'], [["a", "b"], [], None]), tmp_path)
+    lines = raw(files.nodes[0])
+    assert lines[0] == "id:ID(Company),name:string,roles:string[],founded:date,share:double,n:long,listed:boolean,:LABEL"
+    first, second, third = lines[1:]
+    assert first.startswith('"c0",,"a;b",2020-01-01,0.1,0,true,')  # None -> nothing between the commas
+    assert second.startswith('"c1","","",')  # "" and [] -> a quoted empty string
+    assert third.startswith('"c2","Say ""hi"", ok",,')  # quotes doubled (RFC 4180), None list -> empty field
+    assert [r[-1] for r in read(files.nodes[0])[1:]] == ["Company"] * 3
+    rel = read(files.relationships[0])
+    assert rel[0] == [":START_ID(Company)", ":END_ID(Company)", "id:string", "lag_quarters:long", ":TYPE"]
+    assert rel[1] == ["c0", "c1", "s0", "", "SUPPLIES"]
+
+
+def test_floats_round_trip_exactly(tmp_path):
+    g = tiny(["a", "b", "c"], [[], [], []])
+    g.nodes["Company"].rows[0]["share"] = 0.1 + 0.2
+    g.nodes["Company"].rows[1]["share"] = 8.2999e10
+    g.nodes["Company"].rows[2]["share"] = 1.23456789012345e-7
+    files = write_import_csv(g, tmp_path)
+    shares = [float(r[4]) for r in read(files.nodes[0])[1:]]
+    assert shares == [0.1 + 0.2, 8.2999e10, 1.23456789012345e-7]
+
+
+def test_array_delimiter_avoids_characters_in_list_items(tmp_path):
+    files = write_import_csv(tiny(["a", "b"], [["x;y"], ["z"]]), tmp_path / "one")
+    assert files.array_delimiter == "|"
+    assert '"x;y"' in raw(files.nodes[0])[1]
+    files = write_import_csv(tiny(["a", "b"], [["x;y"], ["p|q"]]), tmp_path / "two")
+    assert files.array_delimiter == "\x1f"
+    assert "--array-delimiter=U+001F" in import_arguments(files, tmp_path / "r")
+
+
+def test_newlines_switch_on_multiline_fields(tmp_path):
+    plain = write_import_csv(tiny(["a", "b"], [[], []]), tmp_path / "plain")
+    assert not plain.multiline and "--multiline-fields=true" not in import_arguments(plain, tmp_path / "r")
+    multi = write_import_csv(tiny(["line\nbreak", "b"], [[], []]), tmp_path / "multi")
+    assert multi.multiline and "--multiline-fields=true" in import_arguments(multi, tmp_path / "r")
+
+
+def test_importer_arguments_put_the_database_first(tmp_path):
+    files = write_import_csv(project_tables(records_to_tables(mini_records()), "h"), tmp_path)
+    args = import_arguments(files, tmp_path / "import.report")
+    assert args[:5] == ["database", "import", "full", "neo4j", "--overwrite-destination=true"]
+    assert "--bad-tolerance=0" in args
+    assert sum(a.startswith("--nodes=") for a in args) == len(files.nodes) == 8
+    assert sum(a.startswith("--relationships=") for a in args) == len(files.relationships)
+    assert all(Path(a.split("=", 1)[1]).exists() for a in args if a.startswith(("--nodes=", "--relationships=")))
+
+
+def test_empty_lists_are_restored_label_wide_or_by_id():
+    whole = _empty_list_fixes(tiny(["a", "b"], [["x"], []]))
+    assert [q for q, _ in whole] == [
+        "MATCH (x:`Company`) WHERE x.`roles` IS NULL CALL (x) { SET x.`roles` = [] } IN TRANSACTIONS OF 50000 ROWS"
+    ]
+    by_id = _empty_list_fixes(tiny(["a", "b", "c"], [["x"], [], None]))
+    assert len(by_id) == 1 and by_id[0][1] == {"ids": ["c1"]}
+    assert _empty_list_fixes(tiny(["a"], [["x"]])) == []
