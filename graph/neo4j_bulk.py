@@ -11,9 +11,11 @@ data directory and its configuration):
 
 1. check the server is ours and its ``neo4j`` database holds no node;
 2. write the projection as CSV with typed headers, one file per label and
-   per relationship table (``id:ID(Label)``, ``:LABEL``, ``:START_ID(Label)``,
-   ``:END_ID(Label)``, ``:TYPE``, ``name:string``, ``cost_share_base:double``,
-   ``roles:string[]``, ...), under the server's import directory;
+   per relationship table (``:ID``, ``:LABEL``, ``:START_ID``, ``:END_ID``,
+   ``:TYPE``, ``id:string``, ``cost_share_base:double``, ``roles:string[]``,
+   ...), under the server's import directory. Nodes get their store ids
+   here (``--id-type=actual``: 0..n-1, relationship ends looked up with
+   arrow's ``index_in``), which spares the importer its string-id map;
 3. stop the server, run the importer with ``--overwrite-destination``,
    start the server again on the same port (the ``system`` database, and so
    the password, is untouched);
@@ -32,9 +34,9 @@ joined with an array delimiter that no list item contains.
 Examples
 --------
 >>> node_header("Company", {"id": "STRING", "name": "STRING", "roles": "STRING[]"})
-['id:ID(Company)', 'name:string', 'roles:string[]', ':LABEL']
+[':ID', 'id:string', 'name:string', 'roles:string[]', ':LABEL']
 >>> rel_header("SUPPLIES", "Company", "Company", {"id": "STRING", "lag_quarters": "INT64"})
-[':START_ID(Company)', ':END_ID(Company)', 'id:string', 'lag_quarters:long', ':TYPE']
+[':START_ID', ':END_ID', 'id:string', 'lag_quarters:long', ':TYPE']
 """
 
 from __future__ import annotations
@@ -42,12 +44,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -103,18 +108,22 @@ def _typed_name(name: str, kind: ColumnType) -> str:
 
 
 def node_header(label: str, columns: Mapping[str, ColumnType]) -> list[str]:
-    """The importer header of a node file: ``id`` is the node's ID (kept as property ``id``)."""
+    """The importer header of a node file.
+
+    ``:ID`` is the node's store id (``--id-type=actual``, numbered by
+    :func:`write_import_csv`); the chainshock ``id`` is an ordinary string
+    property, as the MERGE loader stores it.
+    """
     _name(label)
-    head = [f"id:ID({label})" if k == "id" else _typed_name(k, t) for k, t in columns.items()]
-    return [*head, ":LABEL"]
+    return [":ID", *(_typed_name(k, t) for k, t in columns.items()), ":LABEL"]
 
 
 def rel_header(rtype: str, from_label: str, to_label: str, columns: Mapping[str, ColumnType]) -> list[str]:
-    """The importer header of a relationship file (endpoints in their label's ID space)."""
+    """The importer header of a relationship file (endpoints as store ids)."""
     for n in (rtype, from_label, to_label):
         _name(n)
     props = [_typed_name(k, t) for k, t in columns.items()]
-    return [f":START_ID({from_label})", f":END_ID({to_label})", *props, ":TYPE"]
+    return [":START_ID", ":END_ID", *props, ":TYPE"]
 
 
 def _array_delimiter(tables: list[pa.Table]) -> str:
@@ -162,6 +171,12 @@ def _write_csv(path: Path, header: list[str], table: pa.Table) -> None:
         )
 
 
+class _DelimiterChanged(Exception):
+    def __init__(self, delimiter: str):
+        super().__init__(delimiter)
+        self.delimiter = delimiter
+
+
 def write_import_csv(graph: PropertyGraph, folder: Path) -> ImportFiles:
     """Write ``graph`` as importer CSV files into ``folder``; empty tables are skipped.
 
@@ -176,22 +191,60 @@ def write_import_csv(graph: PropertyGraph, folder: Path) -> ImportFiles:
     ImportFiles
         Paths and the options (array delimiter, multi-line fields) to import them with.
     """
+    try:
+        return _write_files(graph, folder, None)
+    except _DelimiterChanged as changed:  # a relationship list holds the nodes' delimiter
+        return _write_files(graph, folder, changed.delimiter)
+
+
+def _write_files(graph: PropertyGraph, folder: Path, delimiter: str | None) -> ImportFiles:
     folder.mkdir(parents=True, exist_ok=True)
-    node_tables = [(t, t.arrow()) for t in graph.nodes.values() if t.rows]
-    rel_tables = [(t, t.arrow()) for t in graph.rels if t.rows]
     files = ImportFiles()
-    files.array_delimiter = _array_delimiter([a for _, a in node_tables] + [a for _, a in rel_tables])
-    for i, (nt, table) in enumerate(node_tables):
-        files.multiline = files.multiline or _has_newlines(table)
-        path = folder / f"nodes-{i:02d}-{nt.label}.csv"
-        _write_csv(path, node_header(nt.label, nt.columns), _csv_ready(table, files.array_delimiter, nt.label))
-        files.nodes.append(path)
-    for i, (rt, table) in enumerate(rel_tables):
-        files.multiline = files.multiline or _has_newlines(table)
-        path = folder / f"rels-{i:02d}-{rt.type}-{rt.from_label}-{rt.to_label}.csv"
-        header = rel_header(rt.type, rt.from_label, rt.to_label, rt.columns)
-        _write_csv(path, header, _csv_ready(table, files.array_delimiter, rt.type))
-        files.relationships.append(path)
+    node_tables = [(t, t.arrow()) for t in graph.nodes.values() if t.rows]
+    # Relationship tables are built while the node files are written: arrow
+    # writes CSV outside the GIL, so the two overlap on two cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        writes = []
+        rel_arrows = pool.submit(lambda: [(t, t.arrow()) for t in graph.rels if t.rows])
+        files.array_delimiter = delimiter or _array_delimiter([a for _, a in node_tables])
+        # Store ids 0..n-1 numbered here (--id-type=actual) spare the importer
+        # its string-id map: a sort of every id, then a lookup per endpoint.
+        numbered: dict[str, tuple[pa.Array, int]] = {}
+        offset = 0
+        for i, (nt, table) in enumerate(node_tables):
+            files.multiline = files.multiline or _has_newlines(table)
+            numbered[nt.label] = (table.column("id").combine_chunks(), offset)
+            store_ids = pa.array(np.arange(offset, offset + table.num_rows, dtype=np.int64))
+            offset += table.num_rows
+            path = folder / f"nodes-{i:02d}-{nt.label}.csv"
+            ready = _csv_ready(table, files.array_delimiter, nt.label).add_column(0, "__store_id__", store_ids)
+            writes.append(pool.submit(_write_csv, path, node_header(nt.label, nt.columns), ready))
+            files.nodes.append(path)
+        rel_tables = rel_arrows.result()
+        rel_delimiter = _array_delimiter([a for _, a in node_tables] + [a for _, a in rel_tables])
+        if delimiter is None and rel_delimiter != files.array_delimiter:
+            raise _DelimiterChanged(rel_delimiter)
+        for i, (rt, table) in enumerate(rel_tables):
+            ends = []
+            for col, label in (("from", rt.from_label), ("to", rt.to_label)):
+                if label not in numbered:
+                    ends.append(pa.nulls(table.num_rows, pa.int64()))
+                    continue
+                ids, first = numbered[label]
+                pos = pc.index_in(table.column(col), value_set=ids)
+                ends.append(pc.add(pc.cast(pos, pa.int64()), first))
+            table = table.set_column(0, "from", ends[0]).set_column(1, "to", ends[1])
+            # Like the MERGE loader's MATCH on both ends: no relationship to a missing node.
+            table = table.filter(pc.and_(pc.is_valid(ends[0]), pc.is_valid(ends[1])))
+            if not table.num_rows:
+                continue
+            files.multiline = files.multiline or _has_newlines(table)
+            path = folder / f"rels-{i:02d}-{rt.type}-{rt.from_label}-{rt.to_label}.csv"
+            header = rel_header(rt.type, rt.from_label, rt.to_label, rt.columns)
+            writes.append(pool.submit(_write_csv, path, header, _csv_ready(table, files.array_delimiter, rt.type)))
+            files.relationships.append(path)
+        for w in writes:
+            w.result()
     return files
 
 
@@ -212,6 +265,7 @@ def import_arguments(files: ImportFiles, report: Path, max_off_heap: str = "2g")
     args = [
         "database", "import", "full", _DATABASE, "--overwrite-destination=true",
         f"--array-delimiter={delim}",
+        "--id-type=actual",
         "--bad-tolerance=0",  # the projection never has dangling ends or duplicate ids: fail loudly
         f"--report-file={report}",
         f"--max-off-heap-memory={max_off_heap}",
@@ -249,13 +303,13 @@ def _empty_list_fixes(graph: PropertyGraph) -> list[tuple[str, dict[str, Any]]]:
         if all(r.get(col) is not None for r in rows):
             out.append((
                 f"MATCH {pattern} WHERE x.{prop} IS NULL "
-                f"CALL (x) {{ SET x.{prop} = [] }} IN TRANSACTIONS OF 50000 ROWS",
+                f"CALL (x) {{ SET x.{prop} = [] }} IN TRANSACTIONS OF 250000 ROWS",
                 {},
             ))
         else:
             out.append((
                 f"UNWIND $ids AS id MATCH {pattern} WHERE x.id = id "
-                f"CALL (x) {{ SET x.{prop} = [] }} IN TRANSACTIONS OF 50000 ROWS",
+                f"CALL (x) {{ SET x.{prop} = [] }} IN TRANSACTIONS OF 250000 ROWS",
                 {"ids": empty},
             ))
     return out
@@ -281,7 +335,7 @@ def bulk_load(
     graph: PropertyGraph,
     *,
     log: Callable[[str], None] | None = None,
-    heap: str = "1g",
+    heap: str = "2g",
     max_off_heap: str = "2g",
 ) -> LoadReport:
     """Load ``graph`` into the empty local Neo4j with ``neo4j-admin database import``.
@@ -333,18 +387,26 @@ def bulk_load(
     shutil.rmtree(work, ignore_errors=True)
     port = int(info.port or 0)
     restart = {"heap": info.heap or "1g", "pagecache": info.pagecache or "256m"}
+    failure = None
     try:
-        t0 = time.perf_counter()
-        files = write_import_csv(graph, work)
-        say(f"wrote {len(files.nodes)} node and {len(files.relationships)} relationship CSV files "
-            f"({time.perf_counter() - t0:.1f} s)")
-        cmd, env = neo4j_server.admin_command(
-            *import_arguments(files, work / "import.report", max_off_heap), heap=heap
-        )
+        # The server's shutdown (a checkpoint, then the JVM exit) takes
+        # seconds of mostly waiting: write the CSV files meanwhile.
         say(f"stopping Neo4j (pid {info.pid}) for the offline import")
-        neo4j_server.stop()
-        failure = None
+        stopper = threading.Thread(target=neo4j_server.stop, daemon=True)
+        stopper.start()
         try:
+            t0 = time.perf_counter()
+            files = write_import_csv(graph, work)
+            say(f"wrote {len(files.nodes)} node and {len(files.relationships)} relationship CSV files "
+                f"({time.perf_counter() - t0:.1f} s)")
+            cmd, env = neo4j_server.admin_command(
+                *import_arguments(files, work / "import.report", max_off_heap), heap=heap
+            )
+            stopper.join()
+            if neo4j_server.status().running:
+                failure = "the local Neo4j did not stop; nothing was imported"
+                raise BackendError(failure)
+            say(f"Neo4j stopped ({time.perf_counter() - t0:.1f} s)")
             t0 = time.perf_counter()
             proc = subprocess.run(cmd, env=env, cwd=work, capture_output=True, text=True, check=False)
             (folder / "logs").mkdir(exist_ok=True)
@@ -361,6 +423,7 @@ def bulk_load(
             else:
                 say(f"imported with neo4j-admin ({time.perf_counter() - t0:.1f} s)")
         finally:
+            stopper.join()
             t0 = time.perf_counter()
             neo4j_server.start(port, heap=restart["heap"], pagecache=restart["pagecache"], log=say)
             say(f"Neo4j back on {settings.uri} ({time.perf_counter() - t0:.1f} s)")
@@ -372,8 +435,11 @@ def bulk_load(
     driver = connect(settings)
     try:
         t0 = time.perf_counter()
-        for statement in _schema_statements(graph):
-            _write(driver, settings.database, statement)
+        # Two at a time: each populates its index from the store, and one
+        # population alone leaves a core idle waiting on reads.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for done in [pool.submit(_write, driver, settings.database, st) for st in _schema_statements(graph)]:
+                done.result()
         _write(driver, settings.database, "CALL db.awaitIndexes(600)")
         say(f"constraints and indexes online ({time.perf_counter() - t0:.1f} s)")
         t0 = time.perf_counter()

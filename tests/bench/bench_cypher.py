@@ -15,10 +15,18 @@ Cases (every baseline is measured in the same run)
   relationships and scaled to the whole graph.
 - ``cypher_neo4j_reload_1m``: the same load again (idempotent: MERGE finds
   everything, removes nothing). Baseline: the first load.
+- ``cypher_neo4j_bulk_load_1m``: ``chainshock neo4j load --bulk`` of the
+  same projection into a second, empty local Neo4j (its own
+  CHAINSHOCK_HOME): CSV files, stop, ``neo4j-admin database import full``,
+  start, constraints and indexes, all inside the timing. Target: >= 50,000
+  relationships/s. Baseline: the MERGE load above (``ratio`` = how many
+  times faster). The record also says whether the counts equal the MERGE
+  load's, and whether a MERGE load over the bulk-loaded database left the
+  counts unchanged (that reload is timed as ``merge_after_bulk_seconds``).
 - ``cypher_embedded_load_1m``: ``ensure_database`` from the snapshot on disk
   (projection, DDL, ``COPY`` from parquet). Baseline: the Neo4j load.
 - ``cypher_{1,3}hop_{embedded,neo4j}``: median latency of the library's
-  ``direct_suppliers`` (1 hop, with evidence) and ``suppliers_within_hops``
+  ``suppliers_of`` (1 hop, with evidence) and ``suppliers_within_hops``
   with ``max_hops=3``, over 15 buyers in the deepest tier. Baseline: the same
   query's median on the other engine.
 
@@ -157,6 +165,47 @@ def naive_load_seconds(driver: Any, graph: Any, sample: int) -> float:
     return elapsed
 
 
+def bulk_record(home: Path, graph: Any, tag: str, n_nodes: int, n: int, n_rels: int, merge: Any) -> dict[str, Any]:
+    """``bulk_load`` into a fresh local Neo4j under ``home/bulk``; a MERGE load over it after."""
+    from chainshock.graph.neo4j_bulk import bulk_load
+    from chainshock.graph.neo4j_store import Neo4jSettings, connect, graph_counts, load_graph
+
+    bulk_home = home / "bulk"
+    bulk_home.mkdir()
+    proc = cli("neo4j", "start", "--port", "0", "--heap", "1g", "--pagecache", "512m", "--json", home=bulk_home)
+    if proc.returncode != 0:
+        raise SystemExit(f"chainshock neo4j start failed: {proc.stderr}")
+    info = json.loads(proc.stdout)
+    settings = Neo4jSettings(uri=info["uri"], user="neo4j",
+                             password=(bulk_home / "neo4j" / "password").read_text().strip(), origin="local")
+    old_home = os.environ.get("CHAINSHOCK_HOME")
+    os.environ["CHAINSHOCK_HOME"] = str(bulk_home)  # bulk_load manages the server of this home
+    try:
+        report = bulk_load(settings, graph, log=lambda m: print(f"  bulk: {m}", file=sys.stderr))
+        print(f"neo4j bulk load: {report.seconds:.1f} s", file=sys.stderr)
+        driver = connect(settings)
+        try:
+            again = load_graph(driver, graph, batch_size=10_000)
+            after = graph_counts(driver)
+        finally:
+            driver.close()
+        print(f"merge load over the bulk load: {again.seconds:.1f} s", file=sys.stderr)
+    finally:
+        if old_home is None:
+            os.environ.pop("CHAINSHOCK_HOME", None)
+        else:
+            os.environ["CHAINSHOCK_HOME"] = old_home
+        cli("neo4j", "stop", home=bulk_home)
+    return {
+        "name": f"cypher_neo4j_bulk_load_{tag}", "nodes": n_nodes, "edges": n, "seconds": round(report.seconds, 3),
+        "baseline": "MERGE load (UNWIND batches of 10,000)", "baseline_seconds": round(merge.seconds, 3),
+        "relationships": n_rels, "rels_per_second": round(n_rels / report.seconds, 1),
+        "counts_equal_merge_load": report.counts == merge.counts,
+        "merge_after_bulk_seconds": round(again.seconds, 3),
+        "merge_after_bulk_counts_unchanged": after == report.counts and again.removed == {},
+    }
+
+
 def write_records(records: list[dict[str, Any]], path: Path = OUT) -> None:
     """Read-modify-write: replace this benchmark's records by name, keep the others."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,19 +221,20 @@ def write_records(records: list[dict[str, Any]], path: Path = OUT) -> None:
 
 
 def print_table(records: list[dict[str, Any]]) -> None:
-    print(f"{'benchmark':28} {'nodes':>10} {'edges':>10} {'seconds':>9} {'baseline s':>11} {'ratio':>8}  baseline / note")
+    print(f"{'benchmark':30} {'nodes':>10} {'edges':>10} {'seconds':>9} {'baseline s':>11} {'ratio':>8}  baseline / note")
     for r in records:
         ratio = f"{r['baseline_seconds'] / r['seconds']:.2f}x" if r.get("baseline_seconds") else "-"
         base = f"{r['baseline_seconds']:.4f}" if r.get("baseline_seconds") else "-"
         note = r.get("baseline", "")
         if "rels_per_second" in r:
             note += f"; {r['rels_per_second']:,.0f} rels/s (target >= 50,000)"
-        print(f"{r['name']:28} {r['nodes']:>10,} {r['edges']:>10,} {r['seconds']:>9.4f} {base:>11} {ratio:>8}  {note}")
+        print(f"{r['name']:30} {r['nodes']:>10,} {r['edges']:>10,} {r['seconds']:>9.4f} {base:>11} {ratio:>8}  {note}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edges", type=int, default=1_000_000)
+    parser.add_argument("--no-bulk", action="store_true", help="Skip the bulk-import case.")
     args = parser.parse_args()
 
     from chainshock.graph.embedded import EmbeddedEngine, ensure_database
@@ -257,7 +307,7 @@ def main() -> None:
             emb = EmbeddedEngine(home / "cypher" / "graph.lbug")
             neo = Neo4jEngine(settings)
             cases = [
-                ("1hop", lib["direct_suppliers"], [{"company": b} for b in buyers]),
+                ("1hop", lib["suppliers_of"], [{"company": b} for b in buyers]),
                 ("3hop", lib["suppliers_within_hops"], [{"company": b, "max_hops": 3} for b in buyers]),
             ]
             for label, q, params in cases:
@@ -275,6 +325,8 @@ def main() -> None:
             neo.close()
         finally:
             cli("neo4j", "stop", home=home)
+        if not args.no_bulk:
+            records.append(bulk_record(home, graph, tag, n_nodes, n, n_rels, report))
     write_records(records)
     print_table(records)
 

@@ -43,11 +43,11 @@ def raw(path: Path) -> list[str]:
     return path.read_text().splitlines()
 
 
-def test_headers_are_typed_and_name_id_spaces():
+def test_headers_are_typed_with_store_ids():
     assert node_header("Company", {"id": "STRING", "share": "DOUBLE", "on": "DATE"}) == [
-        "id:ID(Company)", "share:double", "on:date", ":LABEL"]
+        ":ID", "id:string", "share:double", "on:date", ":LABEL"]
     assert rel_header("CITES", "Evidence", "Source", {"id": "STRING", "w": "BOOLEAN", "l": "STRING[]"}) == [
-        ":START_ID(Evidence)", ":END_ID(Source)", "id:string", "w:boolean", "l:string[]", ":TYPE"]
+        ":START_ID", ":END_ID", "id:string", "w:boolean", "l:string[]", ":TYPE"]
     with pytest.raises(BackendError):
         node_header("Company", {"id": "STRING", "bad:name": "STRING"})
     with pytest.raises(BackendError):
@@ -57,15 +57,15 @@ def test_headers_are_typed_and_name_id_spaces():
 def test_null_is_an_empty_field_and_empty_string_is_quoted(tmp_path):
     files = write_import_csv(tiny([None, "", 'Say "hi", ok'], [["a", "b"], [], None]), tmp_path)
     lines = raw(files.nodes[0])
-    assert lines[0] == "id:ID(Company),name:string,roles:string[],founded:date,share:double,n:long,listed:boolean,:LABEL"
+    assert lines[0] == ":ID,id:string,name:string,roles:string[],founded:date,share:double,n:long,listed:boolean,:LABEL"
     first, second, third = lines[1:]
-    assert first.startswith('"c0",,"a;b",2020-01-01,0.1,0,true,')  # None -> nothing between the commas
-    assert second.startswith('"c1","","",')  # "" and [] -> a quoted empty string
-    assert third.startswith('"c2","Say ""hi"", ok",,')  # quotes doubled (RFC 4180), None list -> empty field
+    assert first.startswith('0,"c0",,"a;b",2020-01-01,0.1,0,true,')  # None -> nothing between the commas
+    assert second.startswith('1,"c1","","",')  # "" and [] -> a quoted empty string
+    assert third.startswith('2,"c2","Say ""hi"", ok",,')  # quotes doubled (RFC 4180), None list -> empty field
     assert [r[-1] for r in read(files.nodes[0])[1:]] == ["Company"] * 3
     rel = read(files.relationships[0])
-    assert rel[0] == [":START_ID(Company)", ":END_ID(Company)", "id:string", "lag_quarters:long", ":TYPE"]
-    assert rel[1] == ["c0", "c1", "s0", "", "SUPPLIES"]
+    assert rel[0] == [":START_ID", ":END_ID", "id:string", "lag_quarters:long", ":TYPE"]
+    assert rel[1] == ["0", "1", "s0", "", "SUPPLIES"]  # c0 -> c1 as store ids
 
 
 def test_floats_round_trip_exactly(tmp_path):
@@ -74,8 +74,27 @@ def test_floats_round_trip_exactly(tmp_path):
     g.nodes["Company"].rows[1]["share"] = 8.2999e10
     g.nodes["Company"].rows[2]["share"] = 1.23456789012345e-7
     files = write_import_csv(g, tmp_path)
-    shares = [float(r[4]) for r in read(files.nodes[0])[1:]]
+    shares = [float(r[5]) for r in read(files.nodes[0])[1:]]
     assert shares == [0.1 + 0.2, 8.2999e10, 1.23456789012345e-7]
+
+
+def test_store_ids_number_all_labels_and_drop_dangling_ends(tmp_path):
+    g = project_tables(records_to_tables(mini_records()), "h")
+    extra = RelTable("SUPPLIES", "Company", "Company", {"id": "STRING"},
+                     [{"from": "company:nvidia", "to": "company:nobody", "id": "dangling"}])
+    g = PropertyGraph("h", g.nodes, [*g.rels, extra])
+    files = write_import_csv(g, tmp_path)
+    store: dict[str, str] = {}
+    for path in files.nodes:
+        for row in read(path)[1:]:
+            store[row[0]] = row[1]
+    assert sorted(map(int, store)) == list(range(sum(len(t.rows) for t in g.nodes.values())))
+    seen = set()
+    for path, rt in zip(files.relationships, [r for r in g.rels if r.rows], strict=False):
+        for row in read(path)[1:]:
+            seen.add((rt.type, store[row[0]], store[row[1]], row[2]))
+    expected = {(r.type, row["from"], row["to"], row["id"]) for r in g.rels[:-1] for row in r.rows}
+    assert seen == expected  # every relationship once, between the right nodes; the dangling one dropped
 
 
 def test_array_delimiter_avoids_characters_in_list_items(tmp_path):
@@ -107,7 +126,7 @@ def test_importer_arguments_put_the_database_first(tmp_path):
 def test_empty_lists_are_restored_label_wide_or_by_id():
     whole = _empty_list_fixes(tiny(["a", "b"], [["x"], []]))
     assert [q for q, _ in whole] == [
-        "MATCH (x:`Company`) WHERE x.`roles` IS NULL CALL (x) { SET x.`roles` = [] } IN TRANSACTIONS OF 50000 ROWS"
+        "MATCH (x:`Company`) WHERE x.`roles` IS NULL CALL (x) { SET x.`roles` = [] } IN TRANSACTIONS OF 250000 ROWS"
     ]
     by_id = _empty_list_fixes(tiny(["a", "b", "c"], [["x"], [], None]))
     assert len(by_id) == 1 and by_id[0][1] == {"ids": ["c1"]}
