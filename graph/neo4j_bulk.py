@@ -435,11 +435,10 @@ def bulk_load(
     driver = connect(settings)
     try:
         t0 = time.perf_counter()
-        # Two at a time: each populates its index from the store, and one
-        # population alone leaves a core idle waiting on reads.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            for done in [pool.submit(_write, driver, settings.database, st) for st in _schema_statements(graph)]:
-                done.result()
+        # One statement at a time: creating constraints concurrently ran
+        # into deadlocks on schema locks (retried, but slower overall).
+        for statement in _schema_statements(graph):
+            _write(driver, settings.database, statement)
         _write(driver, settings.database, "CALL db.awaitIndexes(600)")
         say(f"constraints and indexes online ({time.perf_counter() - t0:.1f} s)")
         t0 = time.perf_counter()

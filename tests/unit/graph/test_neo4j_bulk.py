@@ -106,6 +106,16 @@ def test_array_delimiter_avoids_characters_in_list_items(tmp_path):
     assert "--array-delimiter=U+001F" in import_arguments(files, tmp_path / "r")
 
 
+def test_a_delimiter_in_relationship_lists_rewrites_the_node_files_too(tmp_path):
+    g = tiny(["a", "b"], [["x"], ["y"]])
+    rel = RelTable("SUPPLIES", "Company", "Company", {"id": "STRING", "evidence_ids": "STRING[]"},
+                   [{"from": "c0", "to": "c1", "id": "s0", "evidence_ids": ["ev;1", "ev2"]}])
+    files = write_import_csv(PropertyGraph("h", g.nodes, [rel]), tmp_path)
+    assert files.array_delimiter == "|"
+    assert read(files.relationships[0])[1][3] == "ev;1|ev2"
+    assert read(files.nodes[0])[1][3] == "x"
+
+
 def test_newlines_switch_on_multiline_fields(tmp_path):
     plain = write_import_csv(tiny(["a", "b"], [[], []]), tmp_path / "plain")
     assert not plain.multiline and "--multiline-fields=true" not in import_arguments(plain, tmp_path / "r")
