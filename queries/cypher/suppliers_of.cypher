@@ -2,7 +2,7 @@
 // question: Who supplies a company directly, with which product and cost share, and on what evidence?
 // param: company (string, required): the buyer: an id, ticker or name (company:nvidia, NVDA, NVIDIA)
 // returns: one row per supplier edge and piece of evidence
-// example: chainshock cypher --name suppliers_of --param company=NVIDIA
+// example: chainshock cypher --name suppliers_of --param company=company:nvidia
 MATCH (s:Company)-[r:SUPPLIES]->(b:Company {id: $company})
 UNWIND CASE WHEN size(r.evidence_ids) = 0 THEN [''] ELSE r.evidence_ids END AS evidence_id
 OPTIONAL MATCH (ev:Evidence {id: evidence_id})
