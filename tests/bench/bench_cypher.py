@@ -52,9 +52,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from benchlib import write_records
 
 REPO = Path(__file__).resolve().parents[2]
-OUT = REPO / "build" / "bench.json"
 TIERS = 8
 
 
@@ -204,20 +204,6 @@ def bulk_record(home: Path, graph: Any, tag: str, n_nodes: int, n: int, n_rels: 
         "merge_after_bulk_seconds": round(again.seconds, 3),
         "merge_after_bulk_counts_unchanged": after == report.counts and again.removed == {},
     }
-
-
-def write_records(records: list[dict[str, Any]], path: Path = OUT) -> None:
-    """Read-modify-write: replace this benchmark's records by name, keep the others."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        existing = json.loads(path.read_text()) if path.exists() else []
-    except json.JSONDecodeError:
-        existing = []
-    names = {r["name"] for r in records}
-    merged = [r for r in existing if r.get("name") not in names] + records
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(merged, indent=2) + "\n")
-    os.replace(tmp, path)
 
 
 def print_table(records: list[dict[str, Any]]) -> None:

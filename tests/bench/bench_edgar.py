@@ -18,7 +18,6 @@ Cases
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -27,22 +26,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchlib import write_records
+
 REPO = Path(__file__).resolve().parents[2]
-OUT = REPO / "build" / "bench.json"
 FILINGS = Path(os.environ.get("CHAINSHOCK_FILINGS", REPO.parent / "shared" / "filings"))
 sys.path.insert(0, str(REPO / "tests"))
-
-
-def write_records(records: list[dict[str, Any]], path: Path = OUT) -> None:
-    """Read-modify-write: replace this benchmark's records by name, keep the others."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        existing = json.loads(path.read_text()) if path.exists() else []
-    except json.JSONDecodeError:
-        existing = []
-    names = {r["name"] for r in records}
-    merged = [r for r in existing if r.get("name") not in names] + records
-    path.write_text(json.dumps(merged, indent=2) + "\n")
 
 
 def _html_docs() -> list[Path]:

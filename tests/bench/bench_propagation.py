@@ -24,7 +24,6 @@ Cases
 from __future__ import annotations
 
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -35,9 +34,9 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from benchlib import write_records
 
 REPO = Path(__file__).resolve().parents[2]
-OUT = REPO / "build" / "bench.json"
 
 
 def tiered_chain(n: int, m: int, tiers: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -205,20 +204,6 @@ def _timed(fn: Any) -> float:
     t0 = time.perf_counter()
     fn()
     return time.perf_counter() - t0
-
-
-def write_records(records: list[dict[str, Any]], path: Path = OUT) -> None:
-    """Read-modify-write: replace this benchmark's records by name, keep the others."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        existing = json.loads(path.read_text()) if path.exists() else []
-    except json.JSONDecodeError:
-        existing = []
-    names = {r["name"] for r in records}
-    merged = [r for r in existing if r.get("name") not in names] + records
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(merged, indent=2) + "\n")
-    os.replace(tmp, path)
 
 
 def print_table(records: list[dict[str, Any]]) -> None:

@@ -22,13 +22,14 @@ vis-network's first ``afterDrawing`` (target for 5,000 nodes: under 3 s).
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchlib import write_records
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))
@@ -40,7 +41,6 @@ from chainshock.viz.view_html import write_view  # noqa: E402
 from chromium_support import SKIP_MESSAGE, chromium_executable, launch, open_file  # noqa: E402
 from pyvis.network import Network  # noqa: E402
 
-BENCH_JSON = REPO / "build" / "bench.json"
 DRAW_TIMEOUT_MS = 300_000
 
 
@@ -94,17 +94,6 @@ def _record(name: str, snap: Snapshot, seconds: float, baseline: str, baseline_s
     }
 
 
-def _append(records: list[dict[str, Any]]) -> None:
-    BENCH_JSON.parent.mkdir(parents=True, exist_ok=True)
-    existing: list[dict[str, Any]] = []
-    if BENCH_JSON.exists():
-        try:
-            existing = json.loads(BENCH_JSON.read_text() or "[]")
-        except json.JSONDecodeError:
-            existing = []
-    BENCH_JSON.write_text(json.dumps(existing + records, indent=2) + "\n")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the minutes-long 5,000-node force-layout baseline")
@@ -130,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                     records.append(
                         _record(f"viz: view drawn in Chromium ({n:,} nodes)", snap, drawn, "force layout (pyvis default)", force)
                     )
-    _append(records)
+    write_records(records)
     print(f"{'benchmark':44} {'nodes':>7} {'edges':>7} {'seconds':>9} {'baseline':>32} {'base s':>8} {'ratio':>7}")
     for r in records:
         bs = r["baseline_seconds"]
