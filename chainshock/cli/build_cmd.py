@@ -296,7 +296,8 @@ def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) 
             for ev in hop.evidence[:2]:
                 src = sources.get(ev["source_id"], {})
                 where = src.get("accession") or src.get("url") or ev["source_id"]
-                quote = (ev["quote"] or "")[:160]
+                quote = ev["quote"] or ""
+                quote = quote if len(quote) <= 160 else quote[:159].rstrip() + "…"
                 out.print(f"      source: {where} ({ev['as_of']}) “{quote}”", markup=False)
             if not hop.evidence:
                 out.print("      source: none recorded (not shown as fact)", markup=False)
