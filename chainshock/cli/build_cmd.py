@@ -91,7 +91,9 @@ def _build(
             filings = fetch(tickers, user_agent or "", home() / "edgar-cache", progress=report)
         result = run_build(target, data or data_dir(), filings=filings, progress=report)
     elapsed = time.perf_counter() - started
-    snap = __import__("chainshock.graph.snapshot", fromlist=["read_snapshot"]).read_snapshot(target)
+    from chainshock.graph.snapshot import read_snapshot
+
+    snap = read_snapshot(target)
     labels = Counter(snap.nodes["label"])
     types = Counter(snap.edges["type"])
     out.print(f"[bold green]built[/] snapshot {result.content_hash} at {target} in {elapsed:.1f}s")

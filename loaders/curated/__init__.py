@@ -202,7 +202,7 @@ def _contract(file: _File, row: dict[str, Any], records: GraphRecords, where: di
     data = strip_marks(row)
     evidence = _evidence(file, row)
     parties = data.pop("parties", None)
-    covers = data.pop("covers", None) or []
+    data.pop("covers", None)  # expanded into COVERS edges below
     if not parties:
         raise file.fail(row, ("parties",), "a contract needs parties [{company, role}]")
     data["evidence"] = evidence
@@ -241,7 +241,6 @@ def _contract(file: _File, row: dict[str, Any], records: GraphRecords, where: di
         )
         records.edges.append(edge)
         where[edge.id] = file.where(row, ("covers", i))
-    del covers
 
 
 def _index(file: _File, row: dict[str, Any], records: GraphRecords, where: dict[str, str]) -> None:
