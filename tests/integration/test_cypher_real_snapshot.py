@@ -6,6 +6,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+
 from chainshock.graph.cypher_result import normalise_rows
 from chainshock.graph.embedded import EmbeddedEngine
 from chainshock.graph.neo4j_store import Neo4jEngine, Neo4jSettings, connect, load_graph

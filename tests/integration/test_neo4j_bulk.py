@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from neo4j_support import chainshock_cli, start_local_neo4j
+
 from chainshock.graph.cypher_result import normalise_rows, to_plain
 from chainshock.graph.neo4j_server import free_port
 from chainshock.graph.neo4j_store import (
@@ -32,7 +34,6 @@ from chainshock.graph.neo4j_store import (
 from chainshock.graph.property_graph import PropertyGraph, project
 from chainshock.graph.snapshot import read_snapshot
 from chainshock.queries.cypher_library import LibraryQuery, load_library, split_pair
-from neo4j_support import chainshock_cli, start_local_neo4j
 
 pytestmark = pytest.mark.neo4j
 

@@ -7,6 +7,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from minigraph import mini_records
+
+from chainshock.errors import BackendError
 from chainshock.graph.neo4j_bulk import (
     _empty_list_fixes,
     import_arguments,
@@ -16,9 +19,6 @@ from chainshock.graph.neo4j_bulk import (
 )
 from chainshock.graph.property_graph import NodeTable, PropertyGraph, RelTable, project_tables
 from chainshock.graph.snapshot import records_to_tables
-from minigraph import mini_records
-
-from chainshock.errors import BackendError
 
 
 def tiny(names: list[str | None], roles: list[list[str] | None]) -> PropertyGraph:

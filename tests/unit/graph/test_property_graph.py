@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from minigraph import mini_records
+
 from chainshock.graph.property_graph import (
     NODE_COLUMNS,
     REL_COLUMNS,
@@ -11,7 +13,6 @@ from chainshock.graph.property_graph import (
     project_tables,
 )
 from chainshock.graph.snapshot import records_to_tables
-from minigraph import mini_records
 
 
 def graph():

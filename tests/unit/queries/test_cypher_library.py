@@ -6,6 +6,8 @@ import re
 import shlex
 
 import pytest
+
+from chainshock.errors import BackendError, NotFoundError
 from chainshock.queries.cypher_library import (
     get_query,
     load_library,
@@ -13,8 +15,6 @@ from chainshock.queries.cypher_library import (
     parse_param_value,
     parse_query,
 )
-
-from chainshock.errors import BackendError, NotFoundError
 
 LIB = load_library()
 
