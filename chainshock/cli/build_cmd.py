@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,10 +16,13 @@ from chainshock.home import home, snapshot_dir
 
 from ._common import emit_json, err, guarded, out
 
+if TYPE_CHECKING:
+    from chainshock.graph.snapshot import Snapshot
+
 __all__ = ["register"]
 
 
-def _open_snapshot():
+def _open_snapshot() -> Snapshot:
     from chainshock.graph.snapshot import read_snapshot
 
     return read_snapshot(snapshot_dir())
@@ -146,7 +149,7 @@ def _info(json_out: bool) -> None:
     out.print(f"sources {doc['sources']:,}, facts {doc['facts']:,}, evidence rows {doc['evidence']:,}")
 
 
-def _source_ref(snap: Any, source_id: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
+def _source_ref(snap: Snapshot, source_id: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
     rows = snap.sources[snap.sources["id"] == source_id].to_dict("records")
     src = rows[0] if rows else {}
     ev = next((e for e in evidence if e["source_id"] == source_id), evidence[0] if evidence else {})
