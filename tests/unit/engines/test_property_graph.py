@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chainshock.graph.snapshot import records_to_tables
 from minigraph import mini_records
 
 from chainshock.engines.property_graph import (
@@ -13,6 +12,7 @@ from chainshock.engines.property_graph import (
     flatten_properties,
     project_tables,
 )
+from chainshock.graph.snapshot import records_to_tables
 
 
 def graph():
