@@ -57,9 +57,11 @@ bench: install
 eval: install
 	$(BIN)/python -m chainshock.loaders.edgar.evaluate
 
+## lint: ruff, mypy, and the layer contract (import-linter; see [tool.importlinter] in pyproject.toml)
 lint: install
 	$(BIN)/ruff check .
 	bash scripts/typecheck.sh
+	bash scripts/lint-imports.sh
 
 typecheck: install
 	bash scripts/typecheck.sh

@@ -61,8 +61,8 @@ def _build(
     out_dir: Path | None,
     data: Path | None,
 ) -> None:
+    from chainshock.build import build as run_build
     from chainshock.data import data_dir
-    from chainshock.graph.build import build as run_build
 
     started = time.perf_counter()
     target = out_dir if out_dir is not None else snapshot_dir()

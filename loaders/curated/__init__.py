@@ -37,8 +37,7 @@ from chainshock.graph.schema import (
     Source,
     edge_id,
 )
-
-from .yamlio import KEY_LINES, LINE, line_of, load_yaml, strip_marks
+from chainshock.yamlio import KEY_LINES, LINE, line_of, load_yaml, strip_marks
 
 __all__ = ["CURATED_FILES", "load_curated"]
 

@@ -1,8 +1,8 @@
 import pytest
 from support import MINI
 
+from chainshock.build import build
 from chainshock.errors import NotFoundError
-from chainshock.graph.build import build
 from chainshock.graph.lookup import normalise_name, resolve_node
 from chainshock.graph.snapshot import read_snapshot
 
