@@ -298,7 +298,7 @@ def _summary(result: ShockResult, tiers: list[TierSummary], margins: list[Margin
     span = f"{sc.quarters[0]}–{sc.quarters[-1]}" if sc.quarters else ""
     lines: list[str] = []
     if sc.shocks:
-        shocks = ", ".join(f"{s.name} {pct(s.pct)} from {s.start_quarter}" for s in sc.shocks)
+        shocks = ", ".join(f"{s.name} {pct(s.fraction)} from {s.start_quarter}" for s in sc.shocks)
         lines.append(f"Shock: {shocks}, over {_q(sc.horizon_quarters)} ({span}).")
     if result.capex is not None:
         cx = result.capex

@@ -19,7 +19,7 @@ import pytest
 from minigraph import write_mini_snapshot
 from neo4j_support import chainshock_cli, start_local_neo4j
 
-from chainshock.graph.neo4j_store import Neo4jSettings
+from chainshock.engines.neo4j_store import Neo4jSettings
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from minigraph import write_mini_snapshot
 
-from chainshock.graph.neo4j_store import Neo4jSettings
+from chainshock.engines.neo4j_store import Neo4jSettings
 
 pytestmark = pytest.mark.neo4j
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from minigraph import mini_records
 
-from chainshock.graph.property_graph import (
+from chainshock.engines.property_graph import (
     NODE_COLUMNS,
     REL_COLUMNS,
     flatten_properties,
