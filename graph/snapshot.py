@@ -113,7 +113,14 @@ _SCHEMAS: dict[str, pa.Schema] = {
 
 
 def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and no spaces, so equal data gives equal bytes."""
+    """JSON with sorted keys and no spaces, so equal data gives equal bytes.
+
+    Dates become ISO strings and an :class:`Estimate` its fields.
+
+    >>> import datetime as dt
+    >>> canonical_json({"b": 1, "a": dt.date(2025, 9, 30)})
+    '{"a":"2025-09-30","b":1}'
+    """
 
     def default(obj: Any) -> Any:
         if isinstance(obj, Estimate):
@@ -141,7 +148,28 @@ def _evidence_rows(subject: str, evidence: Iterable[Evidence]) -> list[dict[str,
 
 
 def records_to_tables(records: GraphRecords) -> dict[str, pd.DataFrame]:
-    """Turn validated records into the five snapshot tables (sorted, canonical)."""
+    """Turn validated records into the five snapshot tables (sorted, canonical).
+
+    Parameters
+    ----------
+    records : GraphRecords
+        Records that passed :func:`~chainshock.graph.schema.validate_graph`.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        One frame per name in :data:`TABLES`, rows sorted by key, each node's
+        and edge's properties as canonical JSON.
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_records
+    >>> tables = records_to_tables(example_records())
+    >>> {name: len(frame) for name, frame in tables.items()}
+    {'nodes': 4, 'edges': 3, 'evidence': 6, 'facts': 0, 'sources': 1}
+    >>> tables["nodes"].set_index("id").loc["product:hbm", "properties"]
+    '{"category":"hbm"}'
+    """
     nodes = []
     evidence: list[dict[str, Any]] = []
     for node in records.nodes:
@@ -322,6 +350,15 @@ def write_snapshot(
     new one, never a mix. Older versions beyond the last two are pruned.
 
     Returns the resolved directory holding the new tables.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from chainshock.graph.examples import example_records
+    >>> folder = Path(tempfile.mkdtemp()) / "graph"
+    >>> final = write_snapshot(records_to_tables(example_records()), folder)
+    >>> folder.is_symlink(), sorted(p.name for p in final.iterdir())[:3]
+    (True, ['edges.parquet', 'evidence.parquet', 'facts.parquet'])
     """
     target = Path(path).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -389,11 +426,35 @@ def _prune(versions: Path, keep: Path) -> None:
 def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     """Open the snapshot at ``path``.
 
+    Parameters
+    ----------
+    path : path-like
+        A snapshot directory (or the symlink :func:`write_snapshot` keeps).
+
+    Returns
+    -------
+    Snapshot
+        The tables as DataFrames (missing values as ``None``) and the manifest.
+
     Raises
     ------
     SnapshotError
         When there is no snapshot, it is incomplete, or its schema version
         differs from this chainshock's.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from chainshock.graph.examples import example_records
+    >>> folder = Path(tempfile.mkdtemp()) / "graph"
+    >>> _ = write_snapshot(records_to_tables(example_records()), folder)
+    >>> snap = read_snapshot(folder)
+    >>> len(snap.nodes), snap.node("company:memco").ticker
+    (4, 'MEMC')
+    >>> read_snapshot(folder.parent / "nowhere")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    chainshock.errors.SnapshotError: no snapshot at ...nowhere; run `chainshock build` first
     """
     root = Path(path)
     manifest_path = root / "manifest.json"
