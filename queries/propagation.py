@@ -70,7 +70,12 @@ def price_operator(A: sp.spmatrix, theta: np.ndarray) -> sp.csr_matrix:
 
 
 def quantity_operator(A: sp.spmatrix) -> sp.csr_matrix:
-    """The demand-pull operator: ``A`` itself (``Δx = A·Δx + Δd``)."""
+    """The demand-pull operator: ``A`` itself (``Δx = A·Δx + Δd``).
+
+    >>> quantity_operator(sp.csr_matrix([[0.0, 0.5], [0.0, 0.0]])).toarray()
+    array([[0. , 0.5],
+           [0. , 0. ]])
+    """
     return sp.csr_matrix(A)
 
 
@@ -243,6 +248,40 @@ def solve(M: sp.spmatrix, s: np.ndarray, *, check: bool = True, ids: Sequence[st
     Acyclic systems use the Neumann series (exact after the chain's depth);
     cyclic ones a sparse LU when they have at most 200,000 nodes, else the
     Neumann series with its stopping rule.
+
+    Parameters
+    ----------
+    M : sparse matrix
+        The operator (:func:`price_operator` or :func:`quantity_operator`).
+    s : ndarray
+        The exogenous shock (price) or final-demand change (quantity).
+    check : bool
+        Run :func:`check_convergence` first (refuse a radius >= 1).
+    ids : sequence of str, optional
+        Node ids, to name a runaway cycle in the error.
+
+    Returns
+    -------
+    ndarray
+        ``Δp`` (or ``Δx``), one value per node.
+
+    Raises
+    ------
+    ConvergenceError
+        When a cycle passes on all of itself or more.
+
+    Examples
+    --------
+    Two firms buying 60% of their cost from each other and passing all of it
+    on: each dollar of shock returns ``1 / (1 − 0.36)`` dollars.
+
+    >>> M = sp.csr_matrix([[0.0, 0.6], [0.6, 0.0]])
+    >>> solve(M, np.array([0.1, 0.0])).round(4)
+    array([0.1562, 0.0938])
+    >>> solve(sp.csr_matrix([[0.0, 1.0], [1.0, 0.0]]), np.array([0.1, 0.0]), ids=["company:a", "company:b"])
+    Traceback (most recent call last):
+    ...
+    chainshock.errors.ConvergenceError: ...
     """
     M = sp.csr_matrix(M)
     conv = check_convergence(M, ids) if check else Convergence(float("nan"), False, -1)
@@ -253,7 +292,11 @@ def solve(M: sp.spmatrix, s: np.ndarray, *, check: bool = True, ids: Sequence[st
 
 
 def scatter_matrix(cols: np.ndarray, n: int) -> sp.csr_matrix:
-    """``G`` with ``G[cols[e], e] = 1``: sums per-entry values into their buyer rows."""
+    """``G`` with ``G[cols[e], e] = 1``: sums per-entry values into their buyer rows.
+
+    >>> (scatter_matrix(np.array([1, 1, 0]), 2) @ np.array([0.2, 0.3, 0.5])).round(2)
+    array([0.5, 0.5])
+    """
     e = len(cols)
     return sp.csr_matrix((np.ones(e), (cols, np.arange(e))), shape=(n, e))
 
