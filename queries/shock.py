@@ -173,6 +173,7 @@ def _solve(system: System, draws: Draws, sh: _Shocks, mults: list[np.ndarray] | 
     carry = theta.copy()
     carry[final] = 1.0  # what a final buyer pays more is its price change; no one buys from it
     W = carry[system.cols] * V
+    check_convergence(price_operator(system.coefficients("base"), carry[:, 0]), system.ids)
     idx, prod = _product_premium(system)
     S, steady = sh.S.copy(), sh.steady.copy()
     if idx.size:  # a product's own shock reaches buyers through the SUPPLIES edges that name it
