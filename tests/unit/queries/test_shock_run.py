@@ -346,3 +346,25 @@ def test_an_index_member_without_earnings_is_named_not_guessed(tmp_path):
     kospi = next(i for i in result.indexes if i.index == "index:kospi")
     assert kospi.change == 0.0 and kospi.valuation == "pe"
     assert "company:hynix" in kospi.note and "unknown" in kospi.note
+
+
+def test_a_shock_that_reaches_no_company_is_an_error(tmp_path):
+    from chainshock.graph.schema import Product
+    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
+    from shock_support import chain_records
+
+    records = chain_records()
+    records.nodes.append(Product(id="product:orphan", name="Orphan", category="other"))
+    write_snapshot(records_to_tables(records), tmp_path / "g")
+    with pytest.raises(ScenarioError, match="reaches no company"):
+        run_shock(read_snapshot(tmp_path / "g"), _scenario(node="product:orphan"))
+
+
+def test_a_pct_range_is_drawn_and_widens_the_band(chain):
+    narrow = run_shock(chain, _scenario(draws=300, seed=5))
+    wide = run_shock(chain, Scenario(name="t", shocks=[Shock.model_validate(
+        {"node": "product:hbm", "pct": {"low": 15, "base": 30, "high": 45}})], draws=300, seed=5, start="2026Q1"))
+    a, b = _by_node(narrow)["company:gpu"], _by_node(wide)["company:gpu"]
+    assert a.price_change == pytest.approx(b.price_change)
+    assert (b.p95 - b.p5) > (a.p95 - a.p5)
+    assert wide.scenario.shocks[0].pct == 30 and wide.scenario.shocks[0].pct_low == 15
