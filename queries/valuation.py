@@ -130,6 +130,8 @@ def index_impacts(
     quarter_labels: list[str],
     scenario: Scenario,
     vd: ValuationDraws,
+    *,
+    cap_at: int = 1,
 ) -> tuple[list[IndexImpact], list[str]]:
     """Every index in the graph under its weighting (and an equal-weight view of cap indexes).
 
@@ -182,6 +184,8 @@ def index_impacts(
     caps: dict[str, tuple[np.ndarray, str]] = {}
     for r in rows:
         t = triple(info[str(r.id)].get("market_cap_usd"))
+        if t is not None and cap_at != 1:
+            t = (t[cap_at], t[cap_at], t[cap_at])
         if t is not None:
             caps[str(r.id)] = (_draw(t, D, rng_cap), str(info[str(r.id)]["market_cap_usd"].get("basis", "")))
     ew_of = {str(info[k].get("base_index")): k for k in info if info[k].get("weighting") == "equal" and info[k].get("base_index")}

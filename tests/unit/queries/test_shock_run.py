@@ -368,3 +368,18 @@ def test_a_pct_range_is_drawn_and_widens_the_band(chain):
     assert a.price_change == pytest.approx(b.price_change)
     assert (b.p95 - b.p5) > (a.p95 - a.p5)
     assert wide.scenario.shocks[0].pct == 30 and wide.scenario.shocks[0].pct_low == 15
+
+
+def test_sensitivity_names_what_drives_each_index(chain):
+    from chainshock.queries.shock import sensitivity
+
+    sc = Scenario(name="t", shocks=[Shock.model_validate({"node": "product:hbm", "pct": {"low": 10, "base": 30, "high": 50}})],
+                  draws=0, start="2026Q1")
+    rows = sensitivity(chain, sc)
+    kospi = [r for r in rows if r.index == "index:kospi" and r.weighting == "cap"]
+    assert [r.swing for r in kospi] == sorted((r.swing for r in kospi), reverse=True)
+    size = next(r for r in kospi if r.input == "shock size")
+    # the windfall is linear in the shock: 10% and 50% give a third and five thirds of the base
+    base = next(i.change for i in run_shock(chain, sc).indexes if i.index == "index:kospi" and i.weighting == "cap")
+    assert size.low == pytest.approx(base / 3) and size.high == pytest.approx(base * 5 / 3)
+    assert kospi[0].input == "shock size"
