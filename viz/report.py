@@ -16,7 +16,7 @@ Examples
 >>> from chainshock.queries.result import Impact, ScenarioInfo, ShockResult, ShockSpec
 >>> r = ShockResult(
 ...     scenario=ScenarioInfo(name="demo", shocks=[ShockSpec(node="product:hbm", name="HBM",
-...         label="Product", pct=0.3, start_quarter="2026Q1")], quarters=["2026Q1"], horizon_quarters=1),
+...         label="Product", pct=30, start_quarter="2026Q1")], quarters=["2026Q1"], horizon_quarters=1),
 ...     impacts=[Impact(node="product:hbm", name="HBM", label="Product", tier="memory", price_change=0.3)])
 >>> rep = build_report(r)
 >>> rep.summary[0]

@@ -47,6 +47,9 @@ def shock(
         str | None,
         typer.Option(help="Index valuation: pv (present value, default) or pe (constant P/E, an upper bound)."),
     ] = None,
+    sensitivity: Annotated[
+        bool, typer.Option("--sensitivity", help="Add a tornado table: which inputs drive each index's change.")
+    ] = False,
 ) -> None:
     """Trace a price or capex shock to companies, end customers and indexes.
 
@@ -60,7 +63,7 @@ def shock(
 
     The scenario format is in docs/scenarios.md.
     """
-    _shock(scenario, node, pct, json_out, top, draws, seed, start, horizon, allow_extreme, valuation)
+    _shock(scenario, node, pct, json_out, top, draws, seed, start, horizon, allow_extreme, valuation, sensitivity)
 
 
 @guarded
@@ -76,6 +79,7 @@ def _shock(
     horizon: int | None,
     allow_extreme: bool = False,
     valuation: str | None = None,
+    sensitivity: bool = False,
 ) -> None:
     from chainshock.graph.snapshot import read_snapshot
     from chainshock.queries.shock import run_scenario
@@ -87,7 +91,7 @@ def _shock(
     snap = read_snapshot(snapshot_dir())
     result = run_scenario(
         snap, file, node=node or None, pct=pct or None, draws=draws, seed=seed, top_k=top, horizon=horizon,
-        start=start, allow_extreme=allow_extreme, valuation=valuation,
+        start=start, allow_extreme=allow_extreme, valuation=valuation, with_sensitivity=sensitivity,
     )
     from ._common import err
 
@@ -210,6 +214,17 @@ def _print(result: ShockResult) -> None:
         out.print(table)
         for note in notes:
             out.print(note, markup=False)
+        out.print()
+    if result.sensitivity:
+        table = Table(title="what drives the index changes (each input at its low and high end, others at base)",
+                      title_justify="left", show_edge=False, pad_edge=False)
+        for col in ("index", "input", "low", "high", "swing"):
+            table.add_column(col, justify="left" if col in ("index", "input") else "right")
+        for row in result.sensitivity:
+            if row.swing > 0:
+                table.add_row(f"{row.index} ({row.weighting})", row.input, _pct(row.low), _pct(row.high),
+                              f"{row.swing * 100:.3f} pp")
+        out.print(table)
         out.print()
     if result.capex is not None:
         cx = result.capex
