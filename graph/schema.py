@@ -187,7 +187,16 @@ class Estimate(_Record):
         return self
 
     def within(self, lo: float, hi: float) -> bool:
+        """Whether the whole range lies in ``[lo, hi]``."""
         return lo <= self.low and self.high <= hi
+
+    def triple(self) -> tuple[float, float, float]:
+        """``(low, base, high)``, the form the array code samples from.
+
+        >>> Estimate(low=0.3, base=0.45, high=0.55, basis="Epoch AI").triple()
+        (0.3, 0.45, 0.55)
+        """
+        return self.low, self.base, self.high
 
 
 class Evidence(_Record):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,10 +16,13 @@ from chainshock.home import home, snapshot_dir
 
 from ._common import emit_json, err, guarded, out
 
+if TYPE_CHECKING:
+    from chainshock.graph.snapshot import Snapshot
+
 __all__ = ["register"]
 
 
-def _open_snapshot():
+def _open_snapshot() -> Snapshot:
     from chainshock.graph.snapshot import read_snapshot
 
     return read_snapshot(snapshot_dir())
@@ -147,7 +149,7 @@ def _info(json_out: bool) -> None:
     out.print(f"sources {doc['sources']:,}, facts {doc['facts']:,}, evidence rows {doc['evidence']:,}")
 
 
-def _source_ref(snap: Any, source_id: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
+def _source_ref(snap: Snapshot, source_id: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
     rows = snap.sources[snap.sources["id"] == source_id].to_dict("records")
     src = rows[0] if rows else {}
     ev = next((e for e in evidence if e["source_id"] == source_id), evidence[0] if evidence else {})
@@ -178,11 +180,11 @@ def facts(
 def _facts(company: str, metric: str | None, json_out: bool) -> None:
     from chainshock.graph.lookup import resolve_node
     from chainshock.graph.project import evidence_by_subject
+    from chainshock.graph.records import decode_estimate
 
     snap = _open_snapshot()
     node_id = resolve_node(snap, company, labels=["Company"])
-    row = snap.nodes[snap.nodes["id"] == node_id].iloc[0]
-    props = json.loads(row["properties"])
+    node = snap.node(node_id)
     frame = snap.facts[snap.facts["company"] == node_id]
     if metric:
         frame = frame[frame["metric"] == metric]
@@ -206,28 +208,29 @@ def _facts(company: str, metric: str | None, json_out: bool) -> None:
                 if e["source_id"] != f["source_id"]
             ],
         }
-        if f["estimate"]:
-            item["estimate"] = json.loads(f["estimate"])
+        estimate = decode_estimate(f["estimate"], f"{f['id']}: estimate")
+        if estimate is not None:
+            item["estimate"] = estimate.model_dump(mode="json")
         items.append(item)
     doc = {
         "company": {
             "id": node_id,
-            "name": row["name"],
-            "roles": list(row["roles"]),
-            "ticker": row["ticker"],
-            "cik": row["cik"],
-            **{k: v for k, v in props.items() if k in ("country", "exchange", "aliases", "cost_base_usd", "pass_through")},
+            "name": node.name,
+            "roles": list(node.roles),
+            "ticker": node.ticker,
+            "cik": node.cik,
+            **{k: v for k, v in node.properties.items() if k in ("country", "exchange", "aliases", "cost_base_usd", "pass_through")},
         },
         "facts": items,
     }
     if json_out:
         emit_json(doc)
         return
-    out.print(f"[bold]{row['name']}[/] ({node_id}) roles: {', '.join(row['roles'])}")
+    out.print(f"[bold]{node.name}[/] ({node_id}) roles: {', '.join(node.roles)}")
     for key in ("cost_base_usd", "pass_through"):
-        if key in props:
-            est = props[key]
-            out.print(f"  {key} (estimate): {_num(est['base'])} [{_num(est['low'])} – {_num(est['high'])}] — {est['basis']}")
+        est = node.estimate(key)
+        if est is not None:
+            out.print(f"  {key} (estimate): {_num(est.base)} [{_num(est.low)} – {_num(est.high)}] — {est.basis}")
     if not items:
         out.print("  no facts recorded for this company (try `chainshock build --filings DIR`)")
         return
