@@ -94,7 +94,9 @@ class EdgeType(StrEnum):
     INVESTS_IN = "INVESTS_IN"
 
 
-Method = Literal["curated", "xbrl", "rule", "model", "text"]
+# ``inferred``: derived from other cited facts (the edge names its ``basis``);
+# ``judgement``: an analyst estimate whose evidence is its stated basis.
+Method = Literal["curated", "xbrl", "rule", "model", "text", "inferred", "judgement"]
 
 # Tiers for reading a shock from raw inputs to end customers. Industrials and
 # utilities sit beside the cloud: they are paid by it, not downstream of it.
@@ -324,6 +326,10 @@ class Edge(_Record):
       fixed price), ``price_terms`` (fixed, indexed, cost_plus), ``volume``.
     - ``CONSTITUENT_OF``: ``weight`` (Estimate, fraction of the index), ``as_of``.
     - ``INVESTS_IN``: ``amount_usd`` (Estimate), ``stake`` (Estimate).
+
+    Any type may carry ``inferred: true`` with a ``basis`` (the rule and the
+    cited inputs it was derived from) when no quote names its parties; see
+    :mod:`chainshock.graph.audit`.
     """
 
     id: str
@@ -482,6 +488,8 @@ def validate_graph(records: GraphRecords, where: dict[str, str] | None = None) -
             market = edge.estimate("market_share")
             if market is not None:
                 market_in[edge.target] += market.base
+        if edge.properties.get("inferred") and len(str(edge.properties.get("basis") or "").strip()) < 10:
+            report(edge.id, "inferred: true needs a basis (the rule and the cited inputs it rests on)")
         if edge.type == "USES" and share is None:
             report(edge.id, "USES needs a cost_share")
         if edge.type == "CONSTITUENT_OF":

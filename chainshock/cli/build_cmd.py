@@ -40,6 +40,9 @@ def build(
         Path | None, typer.Option("--out", help="Write the snapshot here instead of $CHAINSHOCK_HOME/graph.")
     ] = None,
     data: Annotated[Path | None, typer.Option(help="Curated data directory (default: the bundled dataset).")] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Refuse edges no quote proves unless marked inferred, and contradictory figures.")
+    ] = False,
 ) -> None:
     """Build the graph snapshot from the curated dataset (and filings).
 
@@ -49,7 +52,7 @@ def build(
         chainshock build --filings ../shared/filings
         chainshock build --live --user-agent "Jane Doe jane@example.com" --ticker NVDA --ticker MSFT
     """
-    _build(filings, live, user_agent, ticker or [], out_dir, data)
+    _build(filings, live, user_agent, ticker or [], out_dir, data, strict)
 
 
 @guarded
@@ -60,6 +63,7 @@ def _build(
     tickers: list[str],
     out_dir: Path | None,
     data: Path | None,
+    strict: bool = False,
 ) -> None:
     from chainshock.data import data_dir
     from chainshock.graph.build import build as run_build
@@ -89,7 +93,7 @@ def _build(
             from chainshock.loaders.edgar.live import fetch
 
             filings = fetch(tickers, user_agent or "", home() / "edgar-cache", progress=report)
-        result = run_build(target, data or data_dir(), filings=filings, progress=report)
+        result = run_build(target, data or data_dir(), filings=filings, progress=report, strict=strict)
     elapsed = time.perf_counter() - started
     from chainshock.graph.snapshot import read_snapshot
 

@@ -1,0 +1,45 @@
+"""The bundled dataset's evidence, audited: quotes verbatim, parties named, strict build.
+
+The local-filing check needs the shared filings (``CHAINSHOCK_FILINGS`` or
+``../shared/filings``); without them it fails rather than skips, because a
+skipped check would let a misquoted filing pass.
+"""
+
+from __future__ import annotations
+
+import pytest
+from chainshock.data import data_dir
+from chainshock.graph.audit import verify_quotes
+from chainshock.graph.build import gather
+from chainshock.graph.snapshot import records_to_tables
+from support import SHARED_FILINGS
+
+from chainshock.cli.audit_cmd import local_filing_texts
+
+
+@pytest.fixture(scope="module")
+def tables():
+    records, _ = gather(data_dir())
+    return records_to_tables(records)
+
+
+def test_every_local_filing_quote_is_verbatim(tables):
+    assert (SHARED_FILINGS / "edgar" / "filings").is_dir(), (
+        f"shared filings not found at {SHARED_FILINGS}: set CHAINSHOCK_FILINGS to the EDGAR fixtures"
+    )
+    accessions = {a for a in tables["sources"]["accession"].dropna()}
+    texts = local_filing_texts(SHARED_FILINGS, accessions)
+    assert len(texts) >= 5, f"expected the dataset to cite at least 5 local filings, found {sorted(texts)}"
+    checked, failures = verify_quotes(tables, texts)
+    assert checked >= 100
+    assert failures == [], "\n".join(f"{f['subject']}: {f['quote'][:100]}" for f in failures)
+
+
+def test_a_changed_word_is_caught(tables):
+    texts = local_filing_texts(SHARED_FILINGS, {"0001045810-25-000023"})
+    ev = tables["evidence"]
+    row = ev[ev["source_id"] == "src:sec-2025-02-26-nvda-10k-fy2025"].iloc[0]
+    tampered = tables["evidence"].copy()
+    tampered.loc[row.name, "quote"] = row["quote"].replace(" ", " not ", 1)
+    _, failures = verify_quotes({**tables, "evidence": tampered}, texts)
+    assert [f["subject"] for f in failures] == [row["subject_id"]]
