@@ -97,6 +97,11 @@ _US_STATES = (
     "North Carolina", "North Dakota", "Rhode Island", "South Carolina", "South Dakota", "West Virginia",
 )
 
+_US_STATE_CODES = tuple(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA "
+    "RI SC SD TN TX UT VT VA WA WV WI WY".split()
+)
+
 
 @dataclass(frozen=True)
 class Party:
@@ -247,6 +252,12 @@ def names_party(quote: str, party: Party, own_source: bool) -> bool:
     for v in name_variants(party.names):
         if re.search(r"(?<![a-z0-9])" + re.escape(v) + r"(?![a-z0-9])", text):
             return True
+    for name in party.names:  # two-letter names ("HP") match in capitals only, like tickers
+        short = (name or "").strip()
+        if len(short) == 2 and short.isupper() and re.search(
+            r"(?<![A-Za-z0-9])" + re.escape(short) + r"(?![A-Za-z0-9])", quote
+        ):
+            return True
     ticker = party.ticker or ""
     if len(ticker) >= 2 and re.search(r"(?<![A-Za-z0-9])" + re.escape(ticker) + r"(?![A-Za-z0-9])", quote):
         return True
@@ -292,13 +303,17 @@ def _best(grades: Iterable[str]) -> str:
     return ranked[0] if ranked else "inferred"
 
 
-def country_party(node_id: str, name: str, iso: str | None) -> Party:
-    """A country as a party: its name and ISO code, and for the US its states."""
-    names: list[str] = [name]
+def country_party(node_id: str, name: str, iso: str | None, aliases: Iterable[str] = ()) -> Party:
+    """A country as a party: its name, aliases and ISO code, and for the US its states.
+
+    >>> names_party("Headquartered in Santa Clara, California", country_party("country:us", "United States", "US"), False)
+    True
+    """
+    names: list[str] = [name, *aliases]
     if iso:
         names.append(iso.upper())
     if (iso or "").upper() in ("US", "USA"):
-        names += ["United States", "U.S.", "USA", *_US_STATES]
+        names += ["United States", "U.S.", "USA", *_US_STATES, *_US_STATE_CODES]
     return Party(id=node_id, names=tuple(names), ticker=(iso or "").upper() or None)
 
 
@@ -357,9 +372,10 @@ def audit_edges(
             named = {}
             for end in need:
                 party = parties.get(ends[end])
-                named[end] = party is not None and names_party(
-                    str(ev.get("quote") or ""), party, is_own_source(src, party)
-                )
+                own = party is not None and is_own_source(src, party)
+                # a filing's cover address or headquarters line is its filer's
+                implicit = etype == "LOCATED_IN" and end == "source" and own and src is not None and src.kind == "filing"
+                named[end] = party is not None and (implicit or names_party(str(ev.get("quote") or ""), party, own))
             if sum(named.values()) > sum(best_names.values()):
                 best_names = named
             if all(named.values()):
@@ -495,11 +511,12 @@ def audit_tables(tables: Mapping[str, Any], today: dt.date | None = None) -> Aud
         props = json.loads(r["properties"]) if r.get("properties") else {}
         if r["label"] == "Company":
             parties[r["id"]] = Party(
-                id=r["id"], names=(r["name"], *props.get("aliases", ())), ticker=_none(r.get("ticker")),
+                id=r["id"], names=(r["name"], *props.get("aliases", ()), *props.get("quote_names", ())),
+                ticker=_none(r.get("ticker")),
                 cik=_none(r.get("cik")),
             )
         elif r["label"] == "Country":
-            parties[r["id"]] = country_party(r["id"], r["name"], props.get("iso"))
+            parties[r["id"]] = country_party(r["id"], r["name"], props.get("iso"), props.get("aliases", ()))
     evidence: dict[str, list[dict[str, Any]]] = {}
     for r in tables["evidence"].to_dict("records"):
         evidence.setdefault(r["subject_id"], []).append(r)

@@ -250,6 +250,9 @@ class Company(Node):
     cik: str | None = None
     country: str | None = None
     aliases: tuple[str, ...] = ()
+    # Words a quote may use for this company or segment ("consumers", "developers"):
+    # read by the evidence audit only, never to resolve names in filings.
+    quote_names: tuple[str, ...] = ()
     segment: bool = False  # a segment (e.g. "SaaS developers"), not a listed firm
     pass_through: Estimate | None = None
     cost_base_usd: Estimate | None = None
@@ -296,6 +299,7 @@ class Index(Node):
 
 class Country(Node):
     iso: str = Field(min_length=2, max_length=3)
+    aliases: tuple[str, ...] = ()  # demonyms and cities a quote may use ("French", "Amsterdam-based")
 
 
 def edge_id(type_: str, source: str, target: str, qualifier: str | None = None) -> str:
