@@ -327,7 +327,8 @@ class Edge(_Record):
     - ``USES``: ``cost_share`` (Estimate, required), ``lag_quarters``.
     - ``PARTY_TO``: ``role`` (buyer, seller, investor, investee, offtaker).
     - ``COVERS``: ``fixed_share`` (Estimate: share of the buyer's purchases at a
-      fixed price), ``price_terms`` (fixed, indexed, cost_plus), ``volume``.
+      fixed price), ``price_terms`` (fixed, indexed, cost_plus, capped: a
+      ceiling is not a fixed price and shields nothing below it), ``volume``.
     - ``CONSTITUENT_OF``: ``weight`` (Estimate, fraction of the index), ``as_of``.
     - ``INVESTS_IN``: ``amount_usd`` (Estimate), ``stake`` (Estimate).
 

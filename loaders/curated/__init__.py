@@ -262,8 +262,10 @@ def _contract(file: _File, row: dict[str, Any], records: GraphRecords, where: di
         props = {k: strip_marks(v) for k, v in cover.items() if k not in (LINE, KEY_LINES, "product")}
         _estimates(file, cover, props, {"fixed_share"})
         terms = props.get("price_terms")
-        if terms not in ("fixed", "indexed", "cost_plus"):
-            raise file.fail(row, ("covers", i, "price_terms"), f"must be fixed, indexed or cost_plus (got {terms!r})")
+        if terms not in ("fixed", "indexed", "cost_plus", "capped"):
+            raise file.fail(
+                row, ("covers", i, "price_terms"), f"must be fixed, indexed, cost_plus or capped (got {terms!r})"
+            )
         edge = Edge(
             id=edge_id("COVERS", contract.id, cover["product"]),
             type="COVERS",  # type: ignore[arg-type]
