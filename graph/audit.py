@@ -52,6 +52,7 @@ __all__ = [
     "audit_edges",
     "audit_facts",
     "audit_tables",
+    "closed_guidance",
     "consistency_problems",
     "edge_summary",
     "evidence_grade",
@@ -63,6 +64,7 @@ __all__ = [
     "stale_baselines",
     "undated_sources",
     "verify_quotes",
+    "verify_xbrl",
 ]
 
 Grade = Literal["filed", "primary", "secondary", "judgement", "inferred"]
@@ -530,7 +532,7 @@ def audit_tables(tables: Mapping[str, Any], today: dt.date | None = None) -> Aud
     grade_of = {sid: evidence_grade("curated", s) for sid, s in sources.items()}
     warnings = [*consistency_problems(tables), *undated_sources(tables)]
     if today is not None:
-        warnings += stale_baselines(tables, today)
+        warnings += closed_guidance(tables, today) + stale_baselines(tables, today)
     return Audit(
         edges=audit_edges(edges, parties, sources), facts=audit_facts(facts, sources), sources=grade_of,
         warnings=warnings,
@@ -603,6 +605,28 @@ def stale_baselines(tables: Mapping[str, Any], today: dt.date, months: int = 12)
     ]
 
 
+def closed_guidance(tables: Mapping[str, Any], today: dt.date) -> list[str]:
+    """Warnings: guidance (a ``*_guidance`` metric) for a period that has already closed.
+
+    >>> import pandas as pd
+    >>> facts = pd.DataFrame([{"company": "company:a", "metric": "capex_guidance", "fiscal_year": 2026,
+    ...     "period_end": dt.date(2026, 6, 30), "estimate": '{"base": 1.0}'}])
+    >>> closed_guidance({"facts": facts}, dt.date(2026, 12, 1))
+    ['company:a: capex_guidance FY2026 (period ended 2026-06-30) is still guidance or an estimate; replace it with the filed actual']
+    """
+    out = []
+    for f in tables["facts"].to_dict("records"):
+        end = f["period_end"]
+        end = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end)[:10])
+        if "guidance" in str(f["metric"]) and end < today:
+            fy = _none(f.get("fiscal_year"))
+            out.append(
+                f"{f['company']}: {f['metric']} FY{fy} (period ended {end.isoformat()}) is still guidance or an "
+                "estimate; replace it with the filed actual"
+            )
+    return sorted(out)
+
+
 def undated_sources(tables: Mapping[str, Any]) -> list[str]:
     """Sources with neither a publication date (``as_of``) nor a filing date."""
     return [
@@ -642,4 +666,50 @@ def verify_quotes(
         checked += 1
         if not quote_in_text(quote, texts[acc]):
             failures.append({"subject": ev["subject_id"], "source_id": ev["source_id"], "accession": acc, "quote": quote})
+    return checked, failures
+
+
+_XBRL_LOCATOR = re.compile(r"(?P<ns>[a-z][a-z0-9-]*):(?P<tag>[A-Z][A-Za-z0-9]+).*?accn (?P<accn>[0-9-]+).*?value (?P<value>-?\d+)")
+
+
+def verify_xbrl(
+    tables: Mapping[str, Any], companyfacts: Mapping[str, Mapping[str, Any]]
+) -> tuple[int, list[dict[str, str]]]:
+    """Check XBRL citations (``method: xbrl``) against companyfacts records.
+
+    A locator ``"us-gaap:Tag, accn 0001652044-26-000018, ..., value 91447000000"``
+    must match a reported value of that tag in that filing.
+
+    Parameters
+    ----------
+    tables : mapping
+        Snapshot tables (``evidence``, ``sources``).
+    companyfacts : mapping
+        CIK (no leading zeros) -> the SEC companyfacts JSON document.
+
+    Returns
+    -------
+    checked : int
+    failures : list of dict
+        ``subject, locator`` of each citation the record does not hold.
+    """
+    cik_of = {r["id"]: _cik(_none(r.get("cik"))) for r in tables["sources"].to_dict("records")}
+    checked = 0
+    failures: list[dict[str, str]] = []
+    for ev in tables["evidence"].to_dict("records"):
+        if ev.get("method") != "xbrl":
+            continue
+        cik = cik_of.get(ev["source_id"])
+        m = _XBRL_LOCATOR.search(str(ev.get("locator") or ""))
+        if not cik or cik not in companyfacts or not m:
+            continue
+        checked += 1
+        units = companyfacts[cik].get("facts", {}).get(m["ns"], {}).get(m["tag"], {}).get("units", {})
+        found = any(
+            row.get("accn") == m["accn"] and float(row.get("val", "nan")) == float(m["value"])
+            for rows in units.values()
+            for row in rows
+        )
+        if not found:
+            failures.append({"subject": ev["subject_id"], "locator": str(ev["locator"])})
     return checked, failures

@@ -15,7 +15,7 @@ from chainshock.home import snapshot_dir
 
 from ._common import emit_json, guarded, out
 
-__all__ = ["local_filing_texts", "register"]
+__all__ = ["local_companyfacts", "local_filing_texts", "register"]
 
 
 def local_filing_texts(filings: Path, accessions: set[str]) -> dict[str, str]:
@@ -35,6 +35,14 @@ def local_filing_texts(filings: Path, accessions: set[str]) -> dict[str, str]:
             parts.append(html_to_text(raw) if doc.suffix.lower() in (".htm", ".html") else normalize_text(raw))
         texts[folder.name] = "\n".join(parts)
     return texts
+
+
+def local_companyfacts(filings: Path) -> dict[str, Any]:
+    """SEC companyfacts documents held locally, by CIK without leading zeros."""
+    import json
+
+    folder = filings / "edgar" / "companyfacts" if (filings / "edgar").is_dir() else filings / "companyfacts"
+    return {str(int(p.stem[3:])): json.loads(p.read_text()) for p in sorted(folder.glob("CIK*.json"))}
 
 
 def audit(
@@ -62,7 +70,7 @@ def audit(
 
 @guarded
 def _audit(json_out: bool, strict: bool, filings: Path | None, show_all: bool) -> None:
-    from chainshock.graph.audit import audit_tables, verify_quotes
+    from chainshock.graph.audit import audit_tables, verify_quotes, verify_xbrl
     from chainshock.graph.snapshot import read_snapshot
 
     snap = read_snapshot(snapshot_dir())
@@ -71,19 +79,23 @@ def _audit(json_out: bool, strict: bool, filings: Path | None, show_all: bool) -
     today = dt.date.fromisoformat(built) if built else dt.date.today()
     result = audit_tables(tables, today=today)
     checked, failures = 0, []
+    xbrl_checked, xbrl_failures = 0, []
     if filings is not None:
         if not filings.is_dir():
             raise ChainshockError(f"--filings {filings} is not a directory")
         accessions = {a for a in snap.sources["accession"].dropna()}
         checked, failures = verify_quotes(tables, local_filing_texts(filings, accessions))
+        xbrl_checked, xbrl_failures = verify_xbrl(tables, local_companyfacts(filings))
     summary = result.summary()
     doc: dict[str, Any] = {
         "summary": summary,
         "quotes": {"checked": checked, "not_found": failures} if filings is not None else None,
+        "xbrl": {"checked": xbrl_checked, "not_found": xbrl_failures} if filings is not None else None,
         "edges": [a.as_dict() for a in result.edges if show_all or a.status != "proven" or a.problems],
         "facts": [a.as_dict() for a in result.facts if show_all or a.problems],
         "warnings": result.warnings,
     }
+    failures = failures + [{"subject": f["subject"], "source_id": "", "accession": "xbrl", "quote": f["locator"]} for f in xbrl_failures]
     failed = bool(result.unsupported or failures or any(a.problems for a in result.edges))
     if json_out:
         emit_json(doc)
@@ -121,7 +133,11 @@ def _print(doc: dict[str, Any], result: Any, checked: int, failures: list[dict[s
         if f["problems"]:
             out.print(f"fact {f['id']}: {'; '.join(f['problems'])}", markup=False, emoji=False)
     if verified:
-        out.print(f"local-filing quotes checked verbatim: {checked}, not found: {len(failures)}")
+        xbrl = doc["xbrl"] or {}
+        out.print(
+            f"local-filing quotes checked verbatim: {checked}; XBRL citations checked against companyfacts: "
+            f"{xbrl.get('checked', 0)}; not found: {len(failures)}"
+        )
         for f in failures:
             out.print(f"  not found in {f['accession']} ({f['subject']}): “{f['quote'][:120]}”", markup=False, emoji=False)
     if doc["warnings"]:

@@ -43,3 +43,16 @@ def test_a_changed_word_is_caught(tables):
     tampered.loc[row.name, "quote"] = row["quote"].replace(" ", " not ", 1)
     _, failures = verify_quotes({**tables, "evidence": tampered}, texts)
     assert [f["subject"] for f in failures] == [row["subject_id"]]
+
+
+def test_xbrl_citations_match_companyfacts(tables):
+    import json
+
+    from chainshock.graph.audit import verify_xbrl
+
+    folder = SHARED_FILINGS / "edgar" / "companyfacts"
+    assert folder.is_dir(), f"companyfacts not found at {folder}: set CHAINSHOCK_FILINGS"
+    facts = {str(int(p.stem[3:])): json.loads(p.read_text()) for p in folder.glob("CIK*.json")}
+    checked, failures = verify_xbrl(tables, facts)
+    assert checked >= 10
+    assert failures == []
