@@ -100,8 +100,7 @@ _US_STATES = (
 )
 
 _US_STATE_CODES = tuple(
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA "
-    "RI SC SD TN TX UT VT VA WA WV WI WY".split()
+    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY"]
 )
 
 
@@ -143,12 +142,13 @@ class EdgeAudit:
     basis: str | None = None
     grades: list[str] = field(default_factory=list)  # one per evidence row
     problems: list[str] = field(default_factory=list)
+    proof: int | None = None  # index of the evidence row whose quote names every party
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "type": self.type, "source": self.source, "target": self.target,
             "status": self.status, "grade": self.grade, "names": self.names, "basis": self.basis,
-            "grades": self.grades, "problems": self.problems,
+            "grades": self.grades, "problems": self.problems, "proof": self.proof,
         }
 
 
@@ -367,7 +367,8 @@ def audit_edges(
         problems: list[str] = []
         best_names: dict[str, bool] = {k: False for k in need}
         proven = False
-        for ev, grade in zip(evidence, grades, strict=True):
+        proof: int | None = None
+        for idx, (ev, grade) in enumerate(zip(evidence, grades, strict=True)):
             if grade in ("inferred", "judgement"):
                 continue
             src = sources.get(str(ev["source_id"]))
@@ -382,6 +383,7 @@ def audit_edges(
                 best_names = named
             if all(named.values()):
                 proven = True
+                proof = idx
                 best_names = named
                 break
         inferred = bool(props.get("inferred"))
@@ -402,6 +404,7 @@ def audit_edges(
         out.append(EdgeAudit(
             id=str(edge["id"]), type=etype, source=ends["source"], target=ends["target"], status=status,
             grade=grade, names=best_names, basis=basis if inferred else None, grades=grades, problems=problems,
+            proof=proof,
         ))
     return out
 
@@ -470,6 +473,7 @@ class Audit:
     facts: list[FactAudit]
     sources: dict[str, str]  # source id -> grade of a citation of it
     warnings: list[str] = field(default_factory=list)
+    source_infos: dict[str, SourceInfo] = field(default_factory=dict)
 
     @property
     def unsupported(self) -> list[EdgeAudit]:
@@ -535,7 +539,7 @@ def audit_tables(tables: Mapping[str, Any], today: dt.date | None = None) -> Aud
         warnings += closed_guidance(tables, today) + stale_baselines(tables, today)
     return Audit(
         edges=audit_edges(edges, parties, sources), facts=audit_facts(facts, sources), sources=grade_of,
-        warnings=warnings,
+        warnings=warnings, source_infos=sources,
     )
 
 

@@ -298,13 +298,17 @@ def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) 
         out.print(f"[bold]path {i}[/]: " + " → ".join(path.names))
         for hop in path.edges:
             arrow = f"{hop.source} -[{hop.type}]-> {hop.target}"
-            out.print(f"  {arrow}", markup=False)
+            if hop.status != "proven":
+                arrow += f"  [{hop.status.upper()}]"
+            out.print(f"  {arrow}", markup=False, emoji=False)
+            if hop.basis:
+                out.print(f"      basis: {hop.basis}", markup=False, emoji=False)
             for ev in hop.evidence[:2]:
                 src = sources.get(ev["source_id"], {})
                 where = src.get("accession") or src.get("url") or ev["source_id"]
-                quote = ev["quote"] or ""
+                quote = ev["quote"] or ev.get("locator") or ""
                 quote = quote if len(quote) <= 160 else quote[:159].rstrip() + "…"
-                out.print(f"      source: {where} ({ev['as_of']}) “{quote}”", markup=False)
+                out.print(f"      source [{ev['grade']}]: {where} ({ev['as_of']}) “{quote}”", markup=False, emoji=False)
             if not hop.evidence:
                 out.print("      source: none recorded (not shown as fact)", markup=False)
 

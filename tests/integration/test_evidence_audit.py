@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 from chainshock.data import data_dir
-from chainshock.graph.audit import verify_quotes
+from chainshock.graph.audit import audit_tables, consistency_problems, verify_quotes
 from chainshock.graph.build import gather
 from chainshock.graph.snapshot import records_to_tables
-from support import SHARED_FILINGS
+from support import SHARED_FILINGS, run_cli
 
 from chainshock.cli.audit_cmd import local_filing_texts
 
@@ -56,3 +56,21 @@ def test_xbrl_citations_match_companyfacts(tables):
     checked, failures = verify_xbrl(tables, facts)
     assert checked >= 10
     assert failures == []
+
+
+def test_no_edge_is_unsupported_and_targets_hold(tables):
+    audit = audit_tables(tables)
+    assert [a.id for a in audit.unsupported] == []
+    assert [(a.id, a.problems) for a in audit.edges if a.problems] == []
+    summary = audit.summary()["edges"]
+    supplies, uses = summary["SUPPLIES"], summary["USES"]
+    assert supplies["proven"] / supplies["total"] >= 0.70, supplies
+    assert uses["proven"] / uses["total"] >= 0.50, uses
+    assert consistency_problems(tables) == []
+
+
+def test_strict_build_and_audit_cli(tmp_path):
+    run_cli("build", "--strict", home=tmp_path, check=True)
+    proc = run_cli("audit", "--json", "--strict", home=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert '"unsupported": 0' in proc.stdout
