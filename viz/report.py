@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
-from chainshock.graph.schema import TIERS
 from markupsafe import Markup
+
+from chainshock.graph.schema import TIERS
 
 from .charts import Bar, Series, bar_chart, line_chart, pct, usd
 from .files import write_text_atomic
@@ -306,7 +307,7 @@ def _summary(result: ShockResult, tiers: list[TierSummary], margins: list[Margin
     span = f"{sc.quarters[0]}–{sc.quarters[-1]}" if sc.quarters else ""
     lines: list[str] = []
     if sc.shocks:
-        shocks = ", ".join(f"{s.name} {pct(s.pct)} from {s.start_quarter}" for s in sc.shocks)
+        shocks = ", ".join(f"{s.name} {pct(s.fraction)} from {s.start_quarter}" for s in sc.shocks)
         lines.append(f"Shock: {shocks}, over {_q(sc.horizon_quarters)} ({span}).")
     if result.capex is not None:
         cx = result.capex

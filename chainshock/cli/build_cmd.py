@@ -65,8 +65,8 @@ def _build(
     data: Path | None,
     strict: bool = False,
 ) -> None:
+    from chainshock.build import build as run_build
     from chainshock.data import data_dir
-    from chainshock.graph.build import build as run_build
 
     started = time.perf_counter()
     target = out_dir if out_dir is not None else snapshot_dir()

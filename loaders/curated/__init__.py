@@ -20,6 +20,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
+
+from chainshock.errors import DataError
 from chainshock.graph.schema import (
     Company,
     Contract,
@@ -34,11 +37,7 @@ from chainshock.graph.schema import (
     Source,
     edge_id,
 )
-from pydantic import BaseModel, ValidationError
-
-from chainshock.errors import DataError
-
-from .yamlio import KEY_LINES, LINE, line_of, load_yaml, strip_marks
+from chainshock.yamlio import KEY_LINES, LINE, line_of, load_yaml, strip_marks
 
 __all__ = ["CURATED_FILES", "load_curated"]
 
@@ -282,6 +281,7 @@ def _index(file: _File, row: dict[str, Any], records: GraphRecords, where: dict[
     data = strip_marks(row)
     data.pop("constituents", None)
     data["evidence"] = _evidence(file, row)
+    _estimates(file, row, data, {"market_cap_usd"})
     index = file.model(Index, row, data)
     records.nodes.append(index)
     where[index.id] = file.where(row)
@@ -368,7 +368,10 @@ def load_curated(root: Path) -> tuple[GraphRecords, dict[str, str]]:
             edge = _edge(f, row)
             records.edges.append(edge)
             where.setdefault(edge.id, f.where(row))
-    if (f := open_file("facts.yaml")) is not None:
+    fact_files = [open_file("facts.yaml")] + [_File(p, _shown(p)) for p in sorted((root / "facts").glob("*.yaml"))]
+    for f in fact_files:
+        if f is None:
+            continue
         for row in f.rows_checked():
             fact = _fact(f, row)
             records.facts.append(fact)

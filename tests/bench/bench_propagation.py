@@ -121,7 +121,7 @@ def _curated_snapshot(tmp: Path) -> tuple[Any, str]:
 
     try:
         import chainshock.data
-        from chainshock.graph.build import build
+        from chainshock.build import build
 
         build(tmp / "curated", Path(chainshock.data.__file__).parent)
         return read_snapshot(tmp / "curated"), "curated"

@@ -13,21 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chainshock.graph.cypher_result import normalise_rows
-from chainshock.graph.embedded import EmbeddedEngine
-from chainshock.graph.neo4j_server import free_port
-from chainshock.graph.neo4j_store import (
+
+from chainshock.engines import Engine, open_engine
+from chainshock.engines.embedded import EmbeddedEngine
+from chainshock.engines.library import LibraryQuery, load_library, split_pair
+from chainshock.engines.neo4j_server import free_port
+from chainshock.engines.neo4j_store import (
     Neo4jEngine,
     Neo4jSettings,
     connect,
     graph_counts,
     load_graph,
 )
-from chainshock.graph.property_graph import PropertyGraph, project
-from chainshock.graph.snapshot import read_snapshot
-from chainshock.queries.cypher_library import LibraryQuery, load_library, split_pair
-
+from chainshock.engines.property_graph import PropertyGraph, project
+from chainshock.engines.result import normalise_rows
 from chainshock.errors import BackendError
+from chainshock.graph.snapshot import read_snapshot
 
 pytestmark = pytest.mark.neo4j
 
@@ -97,7 +98,8 @@ def mini_graph(mini_snapshot: Path) -> PropertyGraph:
 
 @pytest.fixture(scope="module")
 def embedded(mini_snapshot: Path, tmp_path_factory: pytest.TempPathFactory):
-    engine = EmbeddedEngine.open(mini_snapshot, tmp_path_factory.mktemp("cypher"))
+    engine = open_engine("embedded", snapshot_path=mini_snapshot, folder=tmp_path_factory.mktemp("cypher"))
+    assert isinstance(engine, EmbeddedEngine)
     yield engine
     engine.close()
 
@@ -109,7 +111,8 @@ def neo4j(neo4j_settings: Neo4jSettings, mini_graph: PropertyGraph):
         load_graph(driver, mini_graph, database=neo4j_settings.database)
     finally:
         driver.close()
-    engine = Neo4jEngine(neo4j_settings)
+    engine = open_engine("neo4j", settings=neo4j_settings)
+    assert isinstance(engine, Neo4jEngine)
     yield engine
     engine.close()
 
@@ -117,6 +120,15 @@ def neo4j(neo4j_settings: Neo4jSettings, mini_graph: PropertyGraph):
 def both(embedded: EmbeddedEngine, neo4j: Neo4jEngine, q: LibraryQuery, params: dict[str, Any]):
     bound = q.bind(params)
     return embedded.run(q.text("embedded"), bound), neo4j.run(q.text("neo4j"), bound)
+
+
+def test_both_engines_speak_the_engine_protocol(embedded, neo4j):
+    for engine in (embedded, neo4j):
+        assert isinstance(engine, Engine)
+        result = engine.run("RETURN $x AS x", {"x": 3}, timeout=30)
+        assert (result.columns, result.rows, result.engine) == (["x"], [[3]], engine.name)
+    with pytest.raises(BackendError, match="unknown engine 'oracle': use embedded or neo4j"):
+        open_engine("oracle")
 
 
 def test_library_is_big_enough():
@@ -297,10 +309,11 @@ def test_wrong_password_is_a_clear_error(neo4j_settings):
 
 
 def test_a_changed_snapshot_replaces_the_old_one(neo4j, neo4j_settings, mini_graph):
-    from chainshock.graph.property_graph import project_tables
+    from minigraph import mini_records
+
+    from chainshock.engines.property_graph import project_tables
     from chainshock.graph.schema import Edge, Evidence, GraphRecords
     from chainshock.graph.snapshot import records_to_tables
-    from minigraph import mini_records
 
     records = mini_records()
     drop = "company:supermicro"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from chainshock.data import data_dir
 from chainshock.graph.audit import audit_tables, consistency_problems, verify_quotes
-from chainshock.graph.build import gather
+from chainshock.build import gather
 from chainshock.graph.snapshot import records_to_tables
 from support import SHARED_FILINGS, run_cli
 
