@@ -75,19 +75,41 @@ def _problem_summary(problems: list[Problem]) -> str:
     return first + more
 
 
+def _strict(tables: dict[str, Any], where: dict[str, str]) -> None:
+    from chainshock.graph.audit import audit_tables, consistency_problems
+
+    issues = consistency_problems(tables)
+    audit = audit_tables(tables)
+    issues += [
+        f"{where.get(a.id, '')}{': ' if a.id in where else ''}{a.id}: {'; '.join(a.problems)}"
+        for a in audit.edges
+        if a.status == "unsupported" or a.problems
+    ]
+    if issues:
+        more = f" (and {len(issues) - 1} more; run `chainshock audit` for the list)" if len(issues) > 1 else ""
+        raise DataError(f"--strict: {issues[0]}{more}")
+
+
 def build(
     out: Path,
     data_dir: Path,
     filings: Path | None = None,
     progress: Progress | None = None,
     extra_manifest: dict[str, Any] | None = None,
+    strict: bool = False,
 ) -> BuildResult:
-    """Build and write a snapshot at ``out``; nothing is written on any error."""
+    """Build and write a snapshot at ``out``; nothing is written on any error.
+
+    With ``strict``, also refuse an edge no quote proves that is not marked
+    inferred (see :mod:`chainshock.graph.audit`), and contradictory figures.
+    """
     records, where = gather(data_dir, filings, progress)
     problems = validate_graph(records, where)
     if problems:
         raise DataError(_problem_summary(problems))
     tables = records_to_tables(records)
+    if strict:
+        _strict(tables, where)
     inputs_list = sorted(p for p in Path(data_dir).rglob("*") if p.suffix in (".yaml", ".yml", ".csv"))
     inputs = input_hashes(inputs_list, Path(data_dir))
     if filings is not None:

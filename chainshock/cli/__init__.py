@@ -28,6 +28,7 @@ app = typer.Typer(
 # Command modules, in the order their commands appear in --help.
 _COMMAND_MODULES = (
     "chainshock.cli.build_cmd",
+    "chainshock.cli.audit_cmd",
     "chainshock.cli.shock_cmd",
     "chainshock.cli.cypher_cmd",
     "chainshock.cli.view_cmd",

@@ -42,6 +42,9 @@ def build(
         Path | None, typer.Option("--out", help="Write the snapshot here instead of $CHAINSHOCK_HOME/graph.")
     ] = None,
     data: Annotated[Path | None, typer.Option(help="Curated data directory (default: the bundled dataset).")] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Refuse edges no quote proves unless marked inferred, and contradictory figures.")
+    ] = False,
 ) -> None:
     """Build the graph snapshot from the curated dataset (and filings).
 
@@ -51,7 +54,7 @@ def build(
         chainshock build --filings ../shared/filings
         chainshock build --live --user-agent "Jane Doe jane@example.com" --ticker NVDA --ticker MSFT
     """
-    _build(filings, live, user_agent, ticker or [], out_dir, data)
+    _build(filings, live, user_agent, ticker or [], out_dir, data, strict)
 
 
 @guarded
@@ -62,6 +65,7 @@ def _build(
     tickers: list[str],
     out_dir: Path | None,
     data: Path | None,
+    strict: bool = False,
 ) -> None:
     from chainshock.build import build as run_build
     from chainshock.data import data_dir
@@ -91,7 +95,7 @@ def _build(
             from chainshock.loaders.edgar.live import fetch
 
             filings = fetch(tickers, user_agent or "", home() / "edgar-cache", progress=report)
-        result = run_build(target, data or data_dir(), filings=filings, progress=report)
+        result = run_build(target, data or data_dir(), filings=filings, progress=report, strict=strict)
     elapsed = time.perf_counter() - started
     from chainshock.graph.snapshot import read_snapshot
 
@@ -297,13 +301,17 @@ def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) 
         out.print(f"[bold]path {i}[/]: " + " → ".join(path.names))
         for hop in path.edges:
             arrow = f"{hop.source} -[{hop.type}]-> {hop.target}"
-            out.print(f"  {arrow}", markup=False)
+            if hop.status != "proven":
+                arrow += f"  [{hop.status.upper()}]"
+            out.print(f"  {arrow}", markup=False, emoji=False)
+            if hop.basis:
+                out.print(f"      basis: {hop.basis}", markup=False, emoji=False)
             for ev in hop.evidence[:2]:
                 src = sources.get(ev["source_id"], {})
                 where = src.get("accession") or src.get("url") or ev["source_id"]
-                quote = ev["quote"] or ""
+                quote = ev["quote"] or ev.get("locator") or ""
                 quote = quote if len(quote) <= 160 else quote[:159].rstrip() + "…"
-                out.print(f"      source: {where} ({ev['as_of']}) “{quote}”", markup=False)
+                out.print(f"      source [{ev['grade']}]: {where} ({ev['as_of']}) “{quote}”", markup=False, emoji=False)
             if not hop.evidence:
                 out.print("      source: none recorded (not shown as fact)", markup=False)
 
