@@ -574,7 +574,11 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
     edges: dict[str, Edge] = {}
     ordered = sorted(state.relations, key=lambda dr: (dr[1].relation == "supplier", dr[0].accession, dr[1].sentence.start, dr[1].name))
     for doc, rel in ordered:
+        if not rel.edge_type:
+            continue  # partners and competitors are extracted and measured, not supply edges
         filer = filer_ids[doc.cik]
+        if resolver.lookup(rel.name.split()[0]) is not None and resolver.lookup(rel.name.split()[0]).id == filer:  # type: ignore[union-attr]
+            continue  # the filer's own divisions ("Google Services" in Alphabet's filing)
         match: Match = resolver.resolve(rel.name)
         other = match.id
         if other == filer:
