@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from chainshock.graph.resolve import Entry, Resolver, normalize_name
 from chainshock.graph.schema import Company
 
@@ -228,8 +229,8 @@ def _table(result: dict[str, Any]) -> str:
                 continue
             label = f"[{t}]" if kind == "groups" else t
             lines.append(
-                f"  {label:<22} {r['precision']:>6.3f} {str(r['precision_ci']):>14} {r['recall']:>6.3f} "
-                f"{str(r['recall_ci']):>14} {r['f1']:>6.3f} {r['tp']:>4}/{r['extracted']}/{r['labelled']}")
+                f"  {label:<22} {r['precision']:>6.3f} {r['precision_ci']!s:>14} {r['recall']:>6.3f} "
+                f"{r['recall_ci']!s:>14} {r['f1']:>6.3f} {r['tp']:>4}/{r['extracted']}/{r['labelled']}")
     return "\n".join(lines)
 
 

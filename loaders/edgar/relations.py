@@ -128,8 +128,10 @@ def find_names(clause: str, is_company: Callable[[str], bool], loose: bool = Fal
 
     >>> find_names("such as Hon Hai Precision Industry Co., Ltd., Wistron Corporation, and Fabrinet", lambda n: n == "Fabrinet")
     [(8, 44, 'Hon Hai Precision Industry Co., Ltd.'), (46, 65, 'Wistron Corporation'), (71, 79, 'Fabrinet')]
-    >>> [n for _, _, n in find_names("Adobe, Amazon Web Services (AWS), Microsoft and SAP", lambda n: False, loose=True)]
+    >>> [n for _, _, n in find_names("Adobe, Amazon Web Services (AWS), Microsoft and SAP", lambda n: n == "Amazon", loose=True)]
     ['Adobe', 'Amazon Web Services', 'AWS', 'Microsoft', 'SAP']
+    >>> [n for _, _, n in find_names("Enterprise Support Services, OEMs, Nuance professional services", lambda n: False, loose=True)]
+    ['Nuance']
     """
     out = []
     for m in _NAME.finditer(clause):
@@ -137,9 +139,7 @@ def find_names(clause: str, is_company: Callable[[str], bool], loose: bool = Fal
         name = re.sub(r"[’']s$", "", name)
         if name in _NOT_NAMES or len(name) < 2:
             continue
-        if _HAS_SUFFIX.search(name) or is_company(name):
-            out.append((m.start(), m.start() + len(name), name))
-        elif loose and not _LOOSE_STOP.match(name) and not (_GENERIC.search(name) and not is_company(name.split()[0])):
+        if _HAS_SUFFIX.search(name) or is_company(name) or (loose and not _LOOSE_STOP.match(name) and not (_GENERIC.search(name) and not is_company(name.split()[0]))):
             out.append((m.start(), m.start() + len(name), name))
     return out
 
@@ -239,6 +239,7 @@ def _list_type(head: str, sentence: str, context: str) -> tuple[str | None, str 
     return None, None
 
 
+_FURNITURE = re.compile(r"^(?:\d{1,3}|Table of Contents|[ivx]{1,4})$", re.I)
 _BETWEEN = re.compile(r"^[\s,]*(?:\(|\)|“|”|\s|,|and\b|or\b|&)*[\s,]*$")
 
 
@@ -261,9 +262,21 @@ def _contiguous(clause: str, names: list[tuple[int, int, str]]) -> list[tuple[in
 
 
 def _sections(sections: list[Section], text: str) -> list[Section]:
-    # every item of a 10-K/10-Q/8-K is read (business, risk factors, MD&A, notes, exhibits);
-    # a document without item headings is read whole
-    return sections or [Section("-", "Document", 0, len(text))]
+    """Every item of a 10-K/10-Q/8-K, and the text no item heading claims (read as item "-").
+
+    >>> [(s.key, s.start, s.end) for s in _sections([Section("I-2", "MD&A", 10, 20)], "x" * 30)]
+    [('-', 0, 10), ('I-2', 10, 20), ('-', 20, 30)]
+    """
+    out: list[Section] = []
+    pos = 0
+    for sec in sorted(sections, key=lambda s: s.start):
+        if sec.start > pos:
+            out.append(Section("-", "Unlabelled text", pos, sec.start))
+        out.append(sec)
+        pos = max(pos, sec.end)
+    if pos < len(text):
+        out.append(Section("-", "Unlabelled text", pos, len(text)))
+    return out
 
 
 def _scanned(sections: list[Section], form: str | None) -> list[Section]:
@@ -281,7 +294,7 @@ def extract_relations(
     """Relations stated anywhere in a filing (see module docstring).
 
     >>> s = "Our strategic partners include: Adobe, Amazon Web Services (AWS), Microsoft and SAP, among others."
-    >>> [(r.relation, r.name) for r in extract_relations(s, [], "10-K")][:2]
+    >>> [(r.relation, r.name) for r in extract_relations(s, [], "10-K", lambda n: n == "Amazon")][:2]
     [('partner', 'Adobe'), ('partner', 'Amazon Web Services')]
     >>> s = "Our principal competitors include: Dell Technologies, Intel and NetApp."
     >>> sorted({r.relation for r in extract_relations(s, [], "10-K")})
@@ -294,6 +307,8 @@ def extract_relations(
             s = sent.text
             if len(s) > 1500 or not re.search(r"[a-z]{3}", s):  # a flattened table, not a sentence
                 continue
+            if _FURNITURE.match(s):
+                continue  # page numbers and running heads between a list's bullets
             bullet = s.lstrip().startswith(("•", "-", "·", "◦"))
             if not bullet:
                 here, context = context, s

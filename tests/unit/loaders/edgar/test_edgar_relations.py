@@ -36,7 +36,7 @@ def test_corpus_quotes_are_verbatim_and_split_is_by_filing(filings: Path) -> Non
 
 
 def test_dev_split_scores(filings: Path) -> None:
-    from chainshock.loaders.edgar.evaluate import _gazetteer, REPO, corpus, evaluate
+    from chainshock.loaders.edgar.evaluate import REPO, _gazetteer, corpus, evaluate
 
     result = evaluate(filings, "dev", corpus(), _gazetteer(REPO / "data"))
     groups = result["groups"]
