@@ -69,6 +69,7 @@ _RELATION_ROLES = {
     "foundry": "foundry",
     "memory_supplier": "memory_producer",
     "contract_manufacturer": "server_maker",
+    "assembly_test": "packaging",
 }
 _NAME_ROLES = {
     "anthropic": "ai_lab", "openai": "ai_lab", "intel": "chip_designer", "rivian-automotive": "device_maker",
@@ -82,6 +83,7 @@ _COMPATIBLE = {
     "memory_supplier": {"hbm", "dram", "nand", "memory"},
     "foundry": {"wafer", "gpu_accelerator", "custom_accelerator", "advanced_packaging", "foundry"},
     "contract_manufacturer": {"ai_server", "consumer_device", "gpu_accelerator", "server"},
+    "assembly_test": {"ai_server", "gpu_accelerator", "advanced_packaging", "server"},
 }
 
 
