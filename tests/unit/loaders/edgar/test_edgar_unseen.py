@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from edgar_support import known_records
+
 from chainshock.graph.schema import GraphRecords
 from chainshock.loaders.edgar import load_filings
-from edgar_support import known_records
 
 # NVIDIA's FY2023 10-K is in the corpus's test split: no rule was written from it, and its
 # supply paragraph names fifteen companies no development filing names.
