@@ -14,6 +14,8 @@ Examples
 'company:sk-hynix'
 >>> resolve_node(nodes, "000660")
 'company:sk-hynix'
+>>> resolve_node(nodes.assign(ticker="000660"), "000660.KS")  # an exchange suffix on a bare ticker
+'company:sk-hynix'
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ __all__ = ["normalise_name", "resolve_node"]
 _SUFFIXES = re.compile(
     r"\b(incorporated|inc|corp|corporation|co|company|ltd|limited|plc|holdings?|group|"
     r"technology|technologies|electronics|platforms|the|sa|se|ag|nv|llc|lp)\b"
+)
+
+
+_EXCHANGE_SUFFIX = re.compile(
+    r"([a-z0-9]+)\.(ks|kq|tw|two|t|hk|ss|sz|pa|l|de|as|sw|mi|to|ax|si|ns|bo)"
 )
 
 
@@ -91,13 +98,16 @@ def resolve_node(nodes: Any, text: str, labels: Iterable[str] | None = None) -> 
         frame = frame[frame["label"].isin(list(labels))]
     query = text.strip().lower()
     digits = query.lstrip("0") if query.isdigit() else None
+    # "000660.KS", "2330.TW", "SU.PA": a ticker with its exchange suffix names the bare ticker too
+    listed = _EXCHANGE_SUFFIX.fullmatch(query)
+    bare = listed.group(1) if listed else None
     norm = normalise_name(text)
     best: tuple[int, list[str]] = (99, [])
     names: dict[str, str] = {}
     for row in frame.itertuples(index=False):
         names[row.id] = row.name
         for priority, key in _keys(row):
-            if key and key in (query, digits, norm):
+            if key and (key in (query, digits, norm) or (bare is not None and priority == 1 and key == bare)):
                 if priority < best[0]:
                     best = (priority, [row.id])
                 elif priority == best[0] and row.id not in best[1]:
