@@ -241,6 +241,7 @@ def export_tables(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[st
         raise ExportError(f"{target} is a directory; give a file name")
     names = list(tables)
     written: list[Path] = []
+    dest = target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".xlsx":
@@ -269,7 +270,7 @@ def export_tables(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[st
             tmp.replace(dest)
             written.append(dest)
     except OSError as e:
-        raise ExportError(f"cannot write {e.filename or target}: {e.strerror or e}") from None
+        raise ExportError(f"cannot write {dest}: {e.strerror or e}") from None
     return written
 
 

@@ -42,6 +42,10 @@ class PriceRow(_Model):
     delta: float | None = Field(description="b - a; None when one side lacks the node")
     margin_hit_a_usd: float | None = None
     margin_hit_b_usd: float | None = None
+    path_delta: float | None = Field(
+        default=None, description="largest b - a over the quarters both runs share (signed); None when none shared"
+    )
+    path_quarter: str | None = Field(default=None, description="the quarter of path_delta")
 
 
 class IndexRow(_Model):
@@ -62,7 +66,9 @@ class Comparison(_Model):
     b: str = Field(description="scenario B's name")
     a_quarters: list[str] = Field(default_factory=list)
     b_quarters: list[str] = Field(default_factory=list)
-    prices: list[PriceRow] = Field(default_factory=list, description="largest |delta| first")
+    prices: list[PriceRow] = Field(
+        default_factory=list, description="largest difference first (end of horizon, or any shared quarter)"
+    )
     indexes: list[IndexRow] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
@@ -82,17 +88,27 @@ def compare_results(a: ShockResult, b: ShockResult) -> Comparison:
         assert ref is not None
         pa = x.price_change if x else None
         pb = y.price_change if y else None
+        gap: tuple[float, str] | None = None
+        if x and y:
+            qa = {q.quarter: q.price_change for q in x.path}
+            for q in y.path:
+                if q.quarter in qa:
+                    d = q.price_change - qa[q.quarter]
+                    if gap is None or abs(d) > abs(gap[0]) + 1e-15:
+                        gap = (d, q.quarter)
         rows.append(
             PriceRow(
                 node=node, name=ref.name, tier=ref.tier, a=pa, b=pb, delta=_delta(pa, pb),
                 margin_hit_a_usd=x.margin_hit_usd if x else None,
                 margin_hit_b_usd=y.margin_hit_usd if y else None,
+                path_delta=gap[0] if gap else None,
+                path_quarter=gap[1] if gap else None,
             )
         )
 
     def order(r: PriceRow) -> tuple[float, str]:
         d = r.delta if r.delta is not None else max(abs(r.a or 0.0), abs(r.b or 0.0))
-        return (-abs(d), r.node)
+        return (-max(abs(d), abs(r.path_delta or 0.0)), r.node)
 
     rows.sort(key=order)
     xa = {(i.index, i.weighting): i for i in a.indexes}

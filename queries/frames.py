@@ -160,7 +160,8 @@ def comparison_tables(cmp: Comparison) -> dict[str, pd.DataFrame]:
     """``prices`` and ``indexes`` of a comparison (columns ``a``, ``b``, ``delta``)."""
     return {
         "prices": frame([r.model_dump() for r in cmp.prices],
-                        ["node", "name", "tier", "a", "b", "delta", "margin_hit_a_usd", "margin_hit_b_usd"]),
+                        ["node", "name", "tier", "a", "b", "delta", "path_delta", "path_quarter",
+                         "margin_hit_a_usd", "margin_hit_b_usd"]),
         "indexes": frame([r.model_dump() for r in cmp.indexes], ["index", "name", "weighting", "a", "b", "delta"]),
     }
 
