@@ -78,12 +78,16 @@ def _build(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
-        transient=True,
+        transient=not err.is_terminal,
     ) as progress:
         tasks: dict[str, Any] = {}
 
         def report(stage: str, done: int, total: int) -> None:
+            # one bar per stage, counting that stage's own items; a new stage closes the previous one
             if stage not in tasks:
+                for task_id in tasks.values():
+                    task = progress.tasks[task_id]
+                    progress.update(task_id, completed=task.total)
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
@@ -95,6 +99,15 @@ def _build(
             from chainshock.loaders.edgar.live import fetch
 
             filings = fetch(tickers, user_agent or "", home() / "edgar-cache", progress=report)
+        if filings is not None:
+            from chainshock.graph.resolve import NLP_HINT, nlp_available
+
+            if not nlp_available():
+                err.print(
+                    "note: names in filings are matched exactly and by alias only (no embedding model); "
+                    f"for embedding matches: {NLP_HINT}",
+                    markup=False, highlight=False,
+                )
         result = run_build(target, data or data_dir(), filings=filings, progress=report, strict=strict)
     elapsed = time.perf_counter() - started
     from chainshock.graph.snapshot import read_snapshot
@@ -191,6 +204,7 @@ def _facts(company: str, metric: str | None, json_out: bool) -> None:
     node = snap.node(node_id)
     frame = snap.facts[snap.facts["company"] == node_id]
     if metric:
+        _check_metric(metric, set(snap.facts["metric"]), set(frame["metric"]), node.name)
         frame = frame[frame["metric"] == metric]
     frame = frame.sort_values(["metric", "period_end", "fiscal_period"], kind="mergesort")
     evidence = evidence_by_subject(snap)
@@ -255,6 +269,22 @@ def _facts(company: str, metric: str | None, json_out: bool) -> None:
     out.print(table)
 
 
+def _check_metric(metric: str, known: set[str], mine: set[str], name: str) -> None:
+    """Refuse a metric no fact has (with "did you mean"), and say which metrics this company has."""
+    import difflib
+
+    from chainshock.errors import NotFoundError
+
+    if metric in mine:
+        return
+    has = f"; {name} has {', '.join(sorted(mine))}" if mine else f"; {name} has no facts recorded"
+    if metric not in known:
+        close = difflib.get_close_matches(metric, sorted(known), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"metrics are {', '.join(sorted(known))}"
+        raise NotFoundError(f"--metric {metric}: no such metric; {hint}{has if not close else ''}")
+    raise NotFoundError(f"--metric {metric}: no {metric} facts for {name}{has}")
+
+
 def _num(value: float, unit: str = "") -> str:
     if unit == "USD" or unit == "":
         a = abs(value)
@@ -285,14 +315,27 @@ def paths(
 
 @guarded
 def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) -> None:
+    from chainshock.errors import NotFoundError
     from chainshock.graph.lookup import resolve_node
     from chainshock.queries.paths import supply_paths
 
     snap = _open_snapshot()
     labels = ["Company", "Product"]
-    result = supply_paths(
-        snap, resolve_node(snap, source, labels), resolve_node(snap, target, labels), max_hops, limit
-    )
+    src, dst = resolve_node(snap, source, labels), resolve_node(snap, target, labels)
+    try:
+        result = supply_paths(snap, src, dst, max_hops, limit)
+    except NotFoundError as e:
+        # supply may flow the other way: say so instead of suggesting more hops
+        try:
+            back = supply_paths(snap, dst, src, max_hops, limit)
+        except NotFoundError:
+            raise e from None
+        n = len(back.paths)
+        raise NotFoundError(
+            f"no supply path from {src} to {dst}: supply flows the other way, from {dst} to {src} "
+            f"({n}{'+' if n >= limit else ''} path(s) within {max_hops} hops); run `chainshock paths "
+            f"\"{target}\" \"{source}\"`"
+        ) from None
     if json_out:
         emit_json(result)
         return
