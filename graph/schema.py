@@ -290,6 +290,7 @@ class Index(Node):
     country: str | None = None
     base_index: str | None = None  # the cap-weighted index an equal-weight one mirrors
     members: int | None = Field(default=None, ge=1)  # constituents in all, for equal weighting
+    market_cap_usd: Estimate | None = None  # the index's total market value on its weights' date (PV valuation)
 
 
 class Country(Node):

@@ -247,6 +247,7 @@ def _index(file: _File, row: dict[str, Any], records: GraphRecords, where: dict[
     data = strip_marks(row)
     data.pop("constituents", None)
     data["evidence"] = _evidence(file, row)
+    _estimates(file, row, data, {"market_cap_usd"})
     index = file.model(Index, row, data)
     records.nodes.append(index)
     where[index.id] = file.where(row)
@@ -333,7 +334,10 @@ def load_curated(root: Path) -> tuple[GraphRecords, dict[str, str]]:
             edge = _edge(f, row)
             records.edges.append(edge)
             where.setdefault(edge.id, f.where(row))
-    if (f := open_file("facts.yaml")) is not None:
+    fact_files = [open_file("facts.yaml")] + [_File(p, _shown(p)) for p in sorted((root / "facts").glob("*.yaml"))]
+    for f in fact_files:
+        if f is None:
+            continue
         for row in f.rows_checked():
             fact = _fact(f, row)
             records.facts.append(fact)
