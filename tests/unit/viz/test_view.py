@@ -6,6 +6,9 @@ import json
 import re
 
 import pytest
+from viz_fixtures import HOSTILE_NAME, HOSTILE_QUOTE, hostile_records
+
+from chainshock.errors import NotFoundError
 from chainshock.graph.snapshot import Snapshot, records_to_tables
 from chainshock.queries.result import (
     Impact,
@@ -20,9 +23,6 @@ from chainshock.viz.story import SHOCKED_BORDER, WINNER, ramp
 from chainshock.viz.synthetic import synthetic_records
 from chainshock.viz.view import build_view, node_group, select_nodes
 from chainshock.viz.view_html import json_for_html, render_view, vis_assets
-from viz_fixtures import HOSTILE_NAME, HOSTILE_QUOTE, hostile_records
-
-from chainshock.errors import NotFoundError
 
 
 def _snap(records) -> Snapshot:
