@@ -54,6 +54,10 @@ class Outcome:
         node -> one Δ operating income per quarter (ledger only).
     revenue, cost : dict
         node -> Δ revenue and Δ cost in USD over the horizon (ledger only).
+    names, kinds : dict
+        node -> display name and ledger kind (``company``,
+        ``consumer_segment`` or ``outside``: buyers and producers the graph
+        does not hold, which the ledger keeps so that it balances).
     basis : str
         What the numbers are, for captions: "over 2026Q1–2027Q4" or "a year
         at the end of the horizon".
@@ -68,6 +72,8 @@ class Outcome:
     cost: dict[str, float] = field(default_factory=dict)
     basis: str = ""
     by_quarter: bool = False
+    names: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 def _field(row: Any, name: str) -> Any:
@@ -83,8 +89,13 @@ def outcome(result: ShockResult) -> Outcome:
         quarterly: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(quarters))
         revenue: dict[str, float] = defaultdict(float)
         cost: dict[str, float] = defaultdict(float)
+        names: dict[str, str] = {i.node: i.name for i in result.impacts}
+        kinds: dict[str, str] = {}
         for row in ledger:
             node = str(_field(row, "node"))
+            if _field(row, "name"):
+                names.setdefault(node, str(_field(row, "name")))
+            kinds[node] = str(_field(row, "kind") or "company")
             q = index.get(str(_field(row, "quarter")))
             if q is None:
                 continue
@@ -100,13 +111,21 @@ def outcome(result: ShockResult) -> Outcome:
             cost=dict(cost),
             basis=f"over {span}",
             by_quarter=True,
+            names=names,
+            kinds=kinds,
         )
     oi: dict[str, float] = {}
     for imp in result.impacts:
         gain = (imp.windfall_usd or 0.0) - (imp.margin_hit_usd or 0.0)
         if imp.windfall_usd is not None or imp.margin_hit_usd is not None:
             oi[imp.node] = gain
-    return Outcome(quarters=quarters, operating_income=oi, basis="a year at the end of the horizon")
+    return Outcome(
+        quarters=quarters,
+        operating_income=oi,
+        basis="a year at the end of the horizon",
+        names={i.node: i.name for i in result.impacts},
+        kinds={i.node: "company" for i in result.impacts if i.label == "Company"},
+    )
 
 
 def operating_income_change(result: ShockResult) -> dict[str, float]:

@@ -202,20 +202,25 @@ def frames(
         no ledger; their price change in that quarter. Products: their price
         change in that quarter.
     scale : dict
-        The largest magnitudes the sizes and colours are relative to.
+        The largest magnitudes among ``nodes`` the sizes and colours are relative to.
     """
+    nodes = list(nodes)
+    shown = {n for n, _, _ in nodes}
     quarters = list(result.scenario.quarters) or ["end"]
     n_q = len(quarters)
-    prices = price_path(result)
+    prices = {n: v for n, v in price_path(result).items() if n in shown}
     cumulative: dict[str, list[float]] = {}
     for node, values in outcome.quarterly.items():
+        if node not in shown:
+            continue
         acc, run = [], 0.0
         for v in values:
             run += v
             acc.append(run)
         cumulative[node] = acc
     for node, total in outcome.operating_income.items():
-        cumulative.setdefault(node, [total] * n_q)
+        if node in shown:
+            cumulative.setdefault(node, [total] * n_q)
     biggest_oi = max((abs(v) for vals in cumulative.values() for v in vals), default=0.0)
     biggest_price = max((abs(v) for vals in prices.values() for v in vals), default=0.0)
     out: dict[str, list[dict[str, Any]]] = {}
