@@ -95,7 +95,7 @@ def _scenario(synth) -> ShockResult:
     return ShockResult(
         scenario=ScenarioInfo(
             name="s",
-            shocks=[ShockSpec(node="product:hbm", name="HBM", label="Product", pct=0.3, start_quarter="2026Q1")],
+            shocks=[ShockSpec(node="product:hbm", name="HBM", label="Product", pct=30, start_quarter="2026Q1")],
             quarters=["2026Q1", "2026Q2"],
         ),
         impacts=[
