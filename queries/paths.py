@@ -12,11 +12,11 @@ import json
 from typing import Any
 
 import networkx as nx
-from chainshock.graph.project import evidence_by_subject, supply_flow_graph
-from chainshock.graph.snapshot import Snapshot
 from pydantic import BaseModel
 
 from chainshock.errors import NotFoundError
+from chainshock.graph.project import evidence_by_subject, supply_flow_graph
+from chainshock.graph.snapshot import Snapshot
 
 __all__ = ["PathHop", "PathsResult", "SupplyPath", "supply_paths"]
 

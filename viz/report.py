@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
-from chainshock.graph.schema import TIERS
 from markupsafe import Markup
+
+from chainshock.graph.schema import TIERS
 
 from .charts import Bar, Series, bar_chart, line_chart, pct, usd
 from .files import write_text_atomic

@@ -23,8 +23,9 @@ import json
 import sys
 from typing import Any
 
-from chainshock.queries.result import ShockResult
 from pydantic import BaseModel, ConfigDict, Field
+
+from chainshock.queries.result import ShockResult
 
 __all__ = [
     "REPORT_SCHEMA_VERSION",

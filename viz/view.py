@@ -34,9 +34,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chainshock.graph.schema import TIERS, Role, tier_of
-
 from chainshock.errors import NotFoundError
+from chainshock.graph.schema import TIERS, Role, tier_of
 
 from .layout import tier_layout
 from .links import source_url

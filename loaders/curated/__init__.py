@@ -20,6 +20,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
+
+from chainshock.errors import DataError
 from chainshock.graph.schema import (
     Company,
     Contract,
@@ -34,9 +37,6 @@ from chainshock.graph.schema import (
     Source,
     edge_id,
 )
-from pydantic import BaseModel, ValidationError
-
-from chainshock.errors import DataError
 
 from .yamlio import KEY_LINES, LINE, line_of, load_yaml, strip_marks
 

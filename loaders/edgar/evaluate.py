@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from chainshock.graph.schema import Company, GraphRecords, Role
 
 from .load import load_filings

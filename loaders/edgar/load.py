@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chainshock.errors import FilingError
 from chainshock.graph.resolve import Embedder, Entry, Match, Resolver, default_embedder, slug
 from chainshock.graph.schema import (
     Company,
@@ -33,8 +34,6 @@ from chainshock.graph.schema import (
     Source,
     edge_id,
 )
-
-from chainshock.errors import FilingError
 
 from .companyfacts import PERIODIC_FORMS, parse_companyfacts
 from .fiscal import FiscalCalendar

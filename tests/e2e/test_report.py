@@ -8,10 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from chainshock.viz.report_model import Report
 from chromium_support import SKIP_MESSAGE, chromium_executable, launch, open_file
 from support import MINI, run_cli
 from viz_fixtures import HOSTILE_NAME, HOSTILE_QUOTE, home_with, hostile_records
+
+from chainshock.viz.report_model import Report
 
 SCENARIO = """\
 name: hbm-test

@@ -13,11 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-from chainshock.graph.snapshot import read_snapshot
-from chainshock.viz.synthetic import synthetic_records
 from chromium_support import SKIP_MESSAGE, chromium_executable, launch, open_file, pixel_stats
 from support import run_cli
 from viz_fixtures import HOSTILE_NAME, HOSTILE_QUOTE, HOSTILE_TITLE, home_with, hostile_records
+
+from chainshock.graph.snapshot import read_snapshot
+from chainshock.viz.synthetic import synthetic_records
 
 pytestmark = [
     pytest.mark.browser,

@@ -13,21 +13,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chainshock.graph.cypher_result import normalise_rows
-from chainshock.graph.embedded import EmbeddedEngine
-from chainshock.graph.neo4j_server import free_port
-from chainshock.graph.neo4j_store import (
+
+from chainshock.engines.embedded import EmbeddedEngine
+from chainshock.engines.library import LibraryQuery, load_library, split_pair
+from chainshock.engines.neo4j_server import free_port
+from chainshock.engines.neo4j_store import (
     Neo4jEngine,
     Neo4jSettings,
     connect,
     graph_counts,
     load_graph,
 )
-from chainshock.graph.property_graph import PropertyGraph, project
-from chainshock.graph.snapshot import read_snapshot
-from chainshock.queries.cypher_library import LibraryQuery, load_library, split_pair
-
+from chainshock.engines.property_graph import PropertyGraph, project
+from chainshock.engines.result import normalise_rows
 from chainshock.errors import BackendError
+from chainshock.graph.snapshot import read_snapshot
 
 pytestmark = pytest.mark.neo4j
 
@@ -297,10 +297,11 @@ def test_wrong_password_is_a_clear_error(neo4j_settings):
 
 
 def test_a_changed_snapshot_replaces_the_old_one(neo4j, neo4j_settings, mini_graph):
-    from chainshock.graph.property_graph import project_tables
+    from minigraph import mini_records
+
+    from chainshock.engines.property_graph import project_tables
     from chainshock.graph.schema import Edge, Evidence, GraphRecords
     from chainshock.graph.snapshot import records_to_tables
-    from minigraph import mini_records
 
     records = mini_records()
     drop = "company:supermicro"

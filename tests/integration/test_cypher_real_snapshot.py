@@ -6,12 +6,13 @@ import shlex
 from pathlib import Path
 
 import pytest
-from chainshock.graph.cypher_result import normalise_rows
-from chainshock.graph.embedded import EmbeddedEngine
-from chainshock.graph.neo4j_store import Neo4jEngine, Neo4jSettings, connect, load_graph
-from chainshock.graph.property_graph import project
+
+from chainshock.engines.embedded import EmbeddedEngine
+from chainshock.engines.library import load_library, split_pair
+from chainshock.engines.neo4j_store import Neo4jEngine, Neo4jSettings, connect, load_graph
+from chainshock.engines.property_graph import project
+from chainshock.engines.result import normalise_rows
 from chainshock.graph.snapshot import read_snapshot
-from chainshock.queries.cypher_library import load_library, split_pair
 
 pytestmark = pytest.mark.neo4j
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from chainshock.queries.result import IndexImpact, ShockResult
 from support import REPO, run_cli
+
+from chainshock.queries.result import IndexImpact, ShockResult
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,9 @@
 import json
 
 import pytest
-from chainshock.queries.result import ShockResult
 from support import REPO, run_cli
+
+from chainshock.queries.result import ShockResult
 
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
 

@@ -1,10 +1,10 @@
 import pytest
-from chainshock.graph.build import build
-from chainshock.graph.lookup import normalise_name, resolve_node
-from chainshock.graph.snapshot import read_snapshot
 from support import MINI
 
 from chainshock.errors import NotFoundError
+from chainshock.graph.build import build
+from chainshock.graph.lookup import normalise_name, resolve_node
+from chainshock.graph.snapshot import read_snapshot
 
 
 @pytest.fixture(scope="module")

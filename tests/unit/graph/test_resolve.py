@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from chainshock.graph.resolve import Entry, Resolver, normalize_name, slug
 
 KNOWN = [

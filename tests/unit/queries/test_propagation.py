@@ -5,6 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chainshock.errors import ConvergenceError
 from chainshock.queries.demand import demand_pull
 from chainshock.queries.propagation import (
     check_convergence,
@@ -14,10 +18,6 @@ from chainshock.queries.propagation import (
     scatter_matrix,
     solve,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from chainshock.errors import ConvergenceError
 
 
 @st.composite

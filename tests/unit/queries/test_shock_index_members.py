@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from shock_support import _edge, chain_records, est
+
 from chainshock.graph.schema import Index
 from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
 from chainshock.queries.scenario import Scenario, Shock
 from chainshock.queries.shock import run_shock
-from shock_support import _edge, chain_records, est
 
 # hand values for HBM +30% on the test chain (see test_shock_run.py)
 HYNIX_WINDFALL = 0.3 * 0.6 * 3.5e10  # shock x market share x market size

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from chainshock.queries.scenario import CapexSpec, Range, Scenario, Shock
-from chainshock.queries.shock import prepare, run_shock
 from shock_support import est, write_chain
 
 from chainshock.errors import ConvergenceError, ScenarioError
+from chainshock.queries.scenario import CapexSpec, Range, Scenario, Shock
+from chainshock.queries.shock import prepare, run_shock
 
 
 def _scenario(pct: float = 30, node: str = "product:hbm", **kw) -> Scenario:
@@ -248,8 +248,9 @@ def test_prepare_names_the_unknown_node(chain):
 
 def test_a_runaway_cycle_is_refused(tmp_path):
     # GPU Co passes on all of its cost and buys back 100% of it through a loop
-    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
     from shock_support import _edge, chain_records
+
+    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
 
     records = chain_records(gpu_theta=est(1.0), ranges=False)
     records.edges = [e for e in records.edges if not (e.type == "USES" and e.source == "company:gpu")]
@@ -267,6 +268,7 @@ def test_a_runaway_cycle_is_refused(tmp_path):
 
 def test_earnings_baseline_falls_back_to_revenue_minus_cost():
     import pandas as pd
+
     from chainshock.queries.shock import _earnings
 
     facts = pd.DataFrame(
@@ -289,8 +291,9 @@ def test_earnings_baseline_falls_back_to_revenue_minus_cost():
 
 
 def test_an_index_member_without_earnings_is_named_not_guessed(tmp_path):
-    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
     from shock_support import chain_records
+
+    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
 
     records = chain_records()
     records.facts = [f for f in records.facts if f.company != "company:hynix"]

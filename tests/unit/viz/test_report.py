@@ -7,12 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from viz_fixtures import HOSTILE_NAME, hostile_records
+
 from chainshock.graph.snapshot import Snapshot, records_to_tables
 from chainshock.queries.scenario import scenario_from_shock
 from chainshock.queries.shock import prepare, run_shock
 from chainshock.viz.report import build_report, md_text, render, write_report
 from chainshock.viz.report_model import Report, schema_text
-from viz_fixtures import HOSTILE_NAME, hostile_records
 
 REPO = Path(__file__).resolve().parents[3]
 

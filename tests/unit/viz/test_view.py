@@ -6,14 +6,14 @@ import json
 import re
 
 import pytest
+from viz_fixtures import HOSTILE_NAME, HOSTILE_QUOTE, hostile_records
+
+from chainshock.errors import NotFoundError
 from chainshock.graph.snapshot import Snapshot, records_to_tables
 from chainshock.queries.result import Impact, ScenarioInfo, ShockResult
 from chainshock.viz.synthetic import synthetic_records
 from chainshock.viz.view import build_view, node_group, select_nodes
 from chainshock.viz.view_html import json_for_html, render_view, vis_assets
-from viz_fixtures import HOSTILE_NAME, HOSTILE_QUOTE, hostile_records
-
-from chainshock.errors import NotFoundError
 
 
 def _snap(records) -> Snapshot:

@@ -1,10 +1,10 @@
 from pathlib import Path
 
 import pytest
-from chainshock.loaders.curated import load_curated
 from support import MINI
 
 from chainshock.errors import DataError
+from chainshock.loaders.curated import load_curated
 
 
 def test_loads_every_file():

@@ -1,6 +1,7 @@
 """Facts against the filings' own numbers (values checked by reading the documents)."""
 
 import pytest
+
 from chainshock.graph.schema import GraphRecords
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from chainshock.loaders.edgar.companyfacts import parse_companyfacts
 from chainshock.loaders.edgar.fiscal import FiscalCalendar
 from chainshock.loaders.edgar.ixbrl import parse_inline_xbrl, parse_ix_number
@@ -13,8 +16,6 @@ from chainshock.loaders.edgar.sections import split_items
 from chainshock.loaders.edgar.submissions import parse_submissions
 from chainshock.loaders.edgar.text import sentences, sgml_documents
 from chainshock.loaders.edgar.textfacts import balance_sentences, statement_lines
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 json_values = st.recursive(
@@ -108,8 +109,9 @@ _CONTENTS = st.one_of(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(_LAYOUT_PATHS, _CONTENTS, min_size=1, max_size=5))
 def test_load_filings_never_crashes_on_garbage(tmp_path_factory, files: dict[str, bytes]) -> None:
-    from chainshock.loaders.edgar import load_filings
     from edgar_support import known_records
+
+    from chainshock.loaders.edgar import load_filings
 
     root = tmp_path_factory.mktemp("garbage")
     for rel, data in files.items():

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from chainshock.graph.schema import GraphRecords
 from chainshock.loaders.edgar.evaluate import evaluate_relations
 from chainshock.loaders.edgar.relations import Section, customer_concentration, extract_relations

@@ -2,7 +2,7 @@
 
 ``chainshock cypher`` works with no server: the first query builds
 ``$CHAINSHOCK_HOME/cypher/graph.lbug`` from the snapshot (a DDL schema from
-:mod:`chainshock.graph.property_graph`, then one bulk ``COPY`` per table from
+:mod:`chainshock.engines.property_graph`, then one bulk ``COPY`` per table from
 parquet) and records the snapshot's ``content_hash`` beside it; a later
 query rebuilds only when that hash (or the projection version) changed.
 
@@ -32,11 +32,11 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from chainshock.errors import BackendError, SnapshotError
+from chainshock.graph.snapshot import read_snapshot
 from chainshock.home import home, snapshot_dir
 
-from .cypher_result import QueryResult, to_plain
 from .property_graph import PROJECTION_VERSION, ColumnType, PropertyGraph, project
-from .snapshot import read_snapshot
+from .result import QueryResult, to_plain
 
 __all__ = [
     "DB_NAME",

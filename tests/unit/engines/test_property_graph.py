@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chainshock.graph.property_graph import (
+from minigraph import mini_records
+
+from chainshock.engines.property_graph import (
     NODE_COLUMNS,
     REL_COLUMNS,
     flatten_properties,
     project_tables,
 )
 from chainshock.graph.snapshot import records_to_tables
-from minigraph import mini_records
 
 
 def graph():

@@ -26,8 +26,8 @@ from typing import Any
 
 from chainshock.errors import BackendError
 
-from .cypher_result import QueryResult, to_plain
 from .property_graph import PropertyGraph
+from .result import QueryResult, to_plain
 
 __all__ = [
     "START_HINT",
