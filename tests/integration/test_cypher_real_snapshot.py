@@ -54,7 +54,7 @@ EXPECTED_EMPTY = {
     (
         "suppliers_within_hops",
         (("company", "company:hon-hai"), ("max_hops", "2")),
-    ): "the bundled data records no supplier of Hon Hai (its example is for the filings build)",
+    ): "company:hon-hai, the library example, is not in the bundled data (fix the example)",
 }
 
 
