@@ -38,6 +38,7 @@ def test_kospi_rises_on_the_memory_windfall(squeeze):
     assert {"company:sk-hynix", "company:samsung-electronics"} <= movers
     # a 15-30% price rise on what they sell lifts a memory maker's operating income a
     # lot (the added revenue is nearly all margin) but does not multiply it
+    assert kospi.top
     for t in kospi.top:
         assert 0.0 < t.earnings_change < 1.5, t
 
@@ -78,6 +79,7 @@ def test_every_index_row_names_its_earnings_sources(squeeze):
     for row in squeeze.indexes:
         assert row.baselines, row.index
         assert {b.company for b in row.baselines} >= {t.company for t in row.top}
+        assert row.top, row.index
         for t in row.top:
             assert t.earnings_source, (row.index, t.company)
         for b in row.baselines:
