@@ -14,6 +14,7 @@ inputs gives byte-identical tables (the manifest records build time apart).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -301,8 +302,37 @@ def write_snapshot(
     goes back to a kept one.
 
     Returns the resolved directory holding the new tables.
+
+    Raises
+    ------
+    SnapshotError
+        When the file system is full, read-only or refuses the write (the
+        previous snapshot is left as it was).
     """
     target = Path(path).absolute()
+    try:
+        return _write(tables, target, inputs=inputs, extra=extra, keep=keep)
+    except OSError as e:
+        if e.errno not in _NO_ROOM:
+            raise
+        raise SnapshotError(
+            f"cannot write the snapshot under {target.parent}: {e.strerror}; free some space "
+            "(or choose another --out) and build again - the previous snapshot is unchanged"
+        ) from None
+
+
+# Errors that mean "this file system will not take the snapshot", not a bug.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EFBIG}
+
+
+def _write(
+    tables: Mapping[str, pd.DataFrame],
+    target: Path,
+    *,
+    inputs: Mapping[str, str] | None,
+    extra: Mapping[str, Any] | None,
+    keep: int | None,
+) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     versions = versions_dir(target)
     versions.mkdir(exist_ok=True)

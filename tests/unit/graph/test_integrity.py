@@ -5,6 +5,9 @@ import os
 from pathlib import Path
 
 import pytest
+from support import MINI
+
+from chainshock.errors import SnapshotError
 from chainshock.graph import integrity
 from chainshock.graph.build import build
 from chainshock.graph.integrity import (
@@ -16,9 +19,6 @@ from chainshock.graph.integrity import (
     versions_dir,
 )
 from chainshock.graph.snapshot import TABLES, read_snapshot
-from support import MINI
-
-from chainshock.errors import SnapshotError
 
 
 def _changed(mini_data: Path, value: str) -> Path:
@@ -150,7 +150,7 @@ def test_keeps_the_last_n_versions(tmp_path, mini_data, monkeypatch):
 
 
 def test_prune_never_removes_the_current_version_and_clears_dead_staging(two_versions):
-    target, old, new = two_versions
+    target, old, _ = two_versions
     restore_snapshot(target, TABLES)  # current is now the older one
     os.utime(old, (1, 1))  # and it looks oldest
     dead = versions_dir(target) / ".staging-999999999-abc"
