@@ -45,12 +45,12 @@ from chainshock.errors import ChainshockError
 
 __all__ = [
     "ALIAS_GROUPS",
+    "NLP_HINT",
     "Embedder",
     "Entry",
     "Match",
     "Resolver",
     "SentenceTransformerEmbedder",
-    "NLP_HINT",
     "default_embedder",
     "entries_from_companies",
     "nlp_available",

@@ -10,8 +10,6 @@ import pytest
 from chainshock.engines.embedded import check_statement
 from chainshock.engines.result import normalise_rows, to_plain
 from chainshock.errors import BackendError
-from chainshock.graph.cypher_result import normalise_rows, to_plain
-from chainshock.graph.embedded import check_statement
 
 
 @pytest.mark.parametrize(
