@@ -29,6 +29,7 @@ _COMMAND_MODULES = (
     "chainshock.cli.cypher_cmd",
     "chainshock.cli.view_cmd",
     "chainshock.cli.neo4j_cmd",
+    "chainshock.cli.integrity_cmd",
 )
 
 for _name in _COMMAND_MODULES:

@@ -100,7 +100,9 @@ def test_a_published_equal_weight_index_uses_its_members_and_suppresses_the_view
 
 def test_index_rows_name_each_constituents_earnings_source(tmp_path):
     result = run_shock(_snapshot(tmp_path, members={"index:kospi": 800}), _scenario())
+    assert result.indexes
     for row in result.indexes:
+        assert row.baselines and row.top, row.index
         for b in row.baselines:
             assert b.source.startswith("operating_income FY2025 (https://example.org/fixture)"), b
             assert b.earnings_usd and b.earnings_change is not None
