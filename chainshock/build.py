@@ -55,7 +55,10 @@ def gather(
     progress: Progress | None = None,
 ) -> tuple[GraphRecords, dict[str, str]]:
     """Load curated data and (optionally) filings into one set of records."""
+    report = progress or (lambda stage, done, total: None)
+    report("curated data", 0, 1)
     records, where = load_curated(data_dir)
+    report("curated data", 1, 1)
     if filings is not None:
         if not Path(filings).is_dir():
             raise DataError(f"--filings {filings} is not a directory (expected an EDGAR layout: companyfacts/, submissions/, filings/)")
@@ -75,19 +78,45 @@ def _problem_summary(problems: list[Problem]) -> str:
     return first + more
 
 
+def _strict(tables: dict[str, Any], where: dict[str, str]) -> None:
+    from chainshock.graph.audit import audit_tables, consistency_problems
+
+    issues = consistency_problems(tables)
+    audit = audit_tables(tables)
+    issues += [
+        f"{where.get(a.id, '')}{': ' if a.id in where else ''}{a.id}: {'; '.join(a.problems)}"
+        for a in audit.edges
+        if a.status == "unsupported" or a.problems
+    ]
+    if issues:
+        more = f" (and {len(issues) - 1} more; run `chainshock audit` for the list)" if len(issues) > 1 else ""
+        raise DataError(f"--strict: {issues[0]}{more}")
+
+
 def build(
     out: Path,
     data_dir: Path,
     filings: Path | None = None,
     progress: Progress | None = None,
     extra_manifest: dict[str, Any] | None = None,
+    strict: bool = False,
 ) -> BuildResult:
-    """Build and write a snapshot at ``out``; nothing is written on any error."""
+    """Build and write a snapshot at ``out``; nothing is written on any error.
+
+    With ``strict``, also refuse an edge no quote proves that is not marked
+    inferred (see :mod:`chainshock.graph.audit`), and contradictory figures.
+    """
+    report = progress or (lambda stage, done, total: None)
     records, where = gather(data_dir, filings, progress)
+    report("checking the graph", 0, 1)
     problems = validate_graph(records, where)
     if problems:
         raise DataError(_problem_summary(problems))
     tables = records_to_tables(records)
+    if strict:
+        _strict(tables, where)
+    report("checking the graph", 1, 1)
+    report("writing the snapshot", 0, 1)
     inputs_list = sorted(p for p in Path(data_dir).rglob("*") if p.suffix in (".yaml", ".yml", ".csv"))
     inputs = input_hashes(inputs_list, Path(data_dir))
     if filings is not None:
@@ -98,6 +127,7 @@ def build(
             }
         )
     final = write_snapshot(tables, out, inputs=inputs, extra=extra_manifest)
+    report("writing the snapshot", 1, 1)
     counts = {name: len(frame) for name, frame in tables.items()}
     return BuildResult(
         path=final,

@@ -15,11 +15,14 @@ Examples
 'company:sk-hynix'
 >>> resolve_node(nodes, "000660")
 'company:sk-hynix'
+>>> resolve_node(nodes.assign(ticker="000660"), "000660.KS")  # an exchange suffix on a bare ticker
+'company:sk-hynix'
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -34,6 +37,10 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 __all__ = ["resolve_node"]
+
+_EXCHANGE_SUFFIX = re.compile(
+    r"([a-z0-9]+)\.(ks|kq|tw|two|t|hk|ss|sz|pa|l|de|as|sw|mi|to|ax|si|ns|bo)"
+)
 
 def _frame_records(nodes: Snapshot | pd.DataFrame) -> Iterable[NodeRecord]:
     if isinstance(nodes, pd.DataFrame):
@@ -96,6 +103,9 @@ def resolve_node(nodes: Snapshot | pd.DataFrame, text: str, labels: Iterable[str
     wanted = set(labels) if labels is not None else None
     query = text.strip().lower()
     digits = query.lstrip("0") if query.isdigit() else None
+    # "000660.KS", "2330.TW", "SU.PA": a ticker with its exchange suffix names the bare ticker too
+    listed = _EXCHANGE_SUFFIX.fullmatch(query)
+    bare = listed.group(1) if listed else None
     norm = lookup_key(text)
     best: tuple[int, list[str]] = (99, [])
     names: dict[str, str] = {}
@@ -104,7 +114,7 @@ def resolve_node(nodes: Snapshot | pd.DataFrame, text: str, labels: Iterable[str
             continue
         names[node.id] = node.name
         for priority, key in _keys(node):
-            if key and key in (query, digits, norm):
+            if key and (key in (query, digits, norm) or (bare is not None and priority == 1 and key == bare)):
                 if priority < best[0]:
                     best = (priority, [node.id])
                 elif priority == best[0] and node.id not in best[1]:

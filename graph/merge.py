@@ -140,8 +140,8 @@ def _merge_facts(base: list[Fact], extra: list[Fact]) -> list[Fact]:
 def located_in_edges(records: GraphRecords) -> list[Edge]:
     """LOCATED_IN edges from companies' ``country``, unless the data has them.
 
-    A company gets one when its ``country`` names a Country node and it has
-    evidence to carry over; an explicit LOCATED_IN edge in the data wins.
+    These are marked inferred: the company's evidence is about its business,
+    not its location (a cited edge in ``edges/locations.yaml`` replaces one).
 
     Parameters
     ----------
@@ -169,13 +169,19 @@ def located_in_edges(records: GraphRecords) -> list[Edge]:
         if isinstance(node, Company) and node.country in countries and node.evidence:
             key = (node.id, node.country)
             if key not in explicit:
+                listing = f"listed on {node.exchange} as {node.ticker}" if node.exchange and node.ticker else "no listing recorded"
                 out.append(
                     Edge(
                         id=f"located_in:{node.id}->{node.country}",
                         type=EdgeType.LOCATED_IN,
                         source=node.id,
                         target=str(node.country),
-                        evidence=node.evidence[:1],
+                        properties={
+                            "inferred": True,
+                            "basis": f"the country attribute of {node.name} in companies.yaml ({listing}); "
+                            "no cited source states where it is headquartered or incorporated",
+                        },
+                        evidence=tuple(ev.model_copy(update={"method": "inferred"}) for ev in node.evidence[:1]),
                     )
                 )
     return out

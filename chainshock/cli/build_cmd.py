@@ -42,6 +42,9 @@ def build(
         Path | None, typer.Option("--out", help="Write the snapshot here instead of $CHAINSHOCK_HOME/graph.")
     ] = None,
     data: Annotated[Path | None, typer.Option(help="Curated data directory (default: the bundled dataset).")] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Refuse edges no quote proves unless marked inferred, and contradictory figures.")
+    ] = False,
 ) -> None:
     """Build the graph snapshot from the curated dataset (and filings).
 
@@ -51,7 +54,7 @@ def build(
         chainshock build --filings ../shared/filings
         chainshock build --live --user-agent "Jane Doe jane@example.com" --ticker NVDA --ticker MSFT
     """
-    _build(filings, live, user_agent, ticker or [], out_dir, data)
+    _build(filings, live, user_agent, ticker or [], out_dir, data, strict)
 
 
 @guarded
@@ -62,6 +65,7 @@ def _build(
     tickers: list[str],
     out_dir: Path | None,
     data: Path | None,
+    strict: bool = False,
 ) -> None:
     from chainshock.build import build as run_build
     from chainshock.data import data_dir
@@ -74,12 +78,16 @@ def _build(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
-        transient=True,
+        transient=not err.is_terminal,
     ) as progress:
         tasks: dict[str, Any] = {}
 
         def report(stage: str, done: int, total: int) -> None:
+            # one bar per stage, counting that stage's own items; a new stage closes the previous one
             if stage not in tasks:
+                for task_id in tasks.values():
+                    task = progress.tasks[task_id]
+                    progress.update(task_id, completed=task.total)
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
@@ -91,7 +99,16 @@ def _build(
             from chainshock.loaders.edgar.live import fetch
 
             filings = fetch(tickers, user_agent or "", home() / "edgar-cache", progress=report)
-        result = run_build(target, data or data_dir(), filings=filings, progress=report)
+        if filings is not None:
+            from chainshock.graph.resolve import NLP_HINT, nlp_available
+
+            if not nlp_available():
+                err.print(
+                    "note: names in filings are matched exactly and by alias only (no embedding model); "
+                    f"for embedding matches: {NLP_HINT}",
+                    markup=False, highlight=False,
+                )
+        result = run_build(target, data or data_dir(), filings=filings, progress=report, strict=strict)
     elapsed = time.perf_counter() - started
     from chainshock.graph.snapshot import read_snapshot
 
@@ -187,6 +204,7 @@ def _facts(company: str, metric: str | None, json_out: bool) -> None:
     node = snap.node(node_id)
     frame = snap.facts[snap.facts["company"] == node_id]
     if metric:
+        _check_metric(metric, set(snap.facts["metric"]), set(frame["metric"]), node.name)
         frame = frame[frame["metric"] == metric]
     frame = frame.sort_values(["metric", "period_end", "fiscal_period"], kind="mergesort")
     evidence = evidence_by_subject(snap)
@@ -251,6 +269,22 @@ def _facts(company: str, metric: str | None, json_out: bool) -> None:
     out.print(table)
 
 
+def _check_metric(metric: str, known: set[str], mine: set[str], name: str) -> None:
+    """Refuse a metric no fact has (with "did you mean"), and say which metrics this company has."""
+    import difflib
+
+    from chainshock.errors import NotFoundError
+
+    if metric in mine:
+        return
+    has = f"; {name} has {', '.join(sorted(mine))}" if mine else f"; {name} has no facts recorded"
+    if metric not in known:
+        close = difflib.get_close_matches(metric, sorted(known), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"metrics are {', '.join(sorted(known))}"
+        raise NotFoundError(f"--metric {metric}: no such metric; {hint}{has if not close else ''}")
+    raise NotFoundError(f"--metric {metric}: no {metric} facts for {name}{has}")
+
+
 def _num(value: float, unit: str = "") -> str:
     if unit == "USD" or unit == "":
         a = abs(value)
@@ -281,14 +315,27 @@ def paths(
 
 @guarded
 def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) -> None:
+    from chainshock.errors import NotFoundError
     from chainshock.graph.lookup import resolve_node
     from chainshock.queries.paths import supply_paths
 
     snap = _open_snapshot()
     labels = ["Company", "Product"]
-    result = supply_paths(
-        snap, resolve_node(snap, source, labels), resolve_node(snap, target, labels), max_hops, limit
-    )
+    src, dst = resolve_node(snap, source, labels), resolve_node(snap, target, labels)
+    try:
+        result = supply_paths(snap, src, dst, max_hops, limit)
+    except NotFoundError as e:
+        # supply may flow the other way: say so instead of suggesting more hops
+        try:
+            back = supply_paths(snap, dst, src, max_hops, limit)
+        except NotFoundError:
+            raise e from None
+        n = len(back.paths)
+        raise NotFoundError(
+            f"no supply path from {src} to {dst}: supply flows the other way, from {dst} to {src} "
+            f"({n}{'+' if n >= limit else ''} path(s) within {max_hops} hops); run `chainshock paths "
+            f"\"{target}\" \"{source}\"`"
+        ) from None
     if json_out:
         emit_json(result)
         return
@@ -297,13 +344,17 @@ def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) 
         out.print(f"[bold]path {i}[/]: " + " → ".join(path.names))
         for hop in path.edges:
             arrow = f"{hop.source} -[{hop.type}]-> {hop.target}"
-            out.print(f"  {arrow}", markup=False)
+            if hop.status != "proven":
+                arrow += f"  [{hop.status.upper()}]"
+            out.print(f"  {arrow}", markup=False, emoji=False)
+            if hop.basis:
+                out.print(f"      basis: {hop.basis}", markup=False, emoji=False)
             for ev in hop.evidence[:2]:
                 src = sources.get(ev["source_id"], {})
                 where = src.get("accession") or src.get("url") or ev["source_id"]
-                quote = ev["quote"] or ""
+                quote = ev["quote"] or ev.get("locator") or ""
                 quote = quote if len(quote) <= 160 else quote[:159].rstrip() + "…"
-                out.print(f"      source: {where} ({ev['as_of']}) “{quote}”", markup=False)
+                out.print(f"      source [{ev['grade']}]: {where} ({ev['as_of']}) “{quote}”", markup=False, emoji=False)
             if not hop.evidence:
                 out.print("      source: none recorded (not shown as fact)", markup=False)
 
