@@ -141,8 +141,8 @@ def open(
                 f"no chainshock graph found; looked in {looked}. Run `chainshock build` in your project "
                 "folder, or chainshock.open(build=True) to build the bundled dataset there"
             )
+        from chainshock.build import build as run_build
         from chainshock.data import data_dir
-        from chainshock.graph.build import build as run_build
 
         run_build(graph_dir, data_dir())
     snapshot = read_snapshot(graph_dir)

@@ -56,10 +56,9 @@ sys.path.insert(0, str(REPO / "tests"))
 BIN = Path(sys.executable).parent / "chainshock"
 TRACEBACK = "Traceback (most recent call last)"
 
-from chainshock.graph.integrity import check_snapshot, list_versions, restore_snapshot  # noqa: E402
-from chainshock.graph.snapshot import TABLES, read_snapshot  # noqa: E402
-
 from chainshock.errors import ChainshockError  # noqa: E402
+from chainshock.graph.integrity import check_snapshot, restore_snapshot  # noqa: E402
+from chainshock.graph.snapshot import TABLES, read_snapshot  # noqa: E402
 
 
 def say(message: str) -> None:
@@ -636,9 +635,8 @@ def campaign_disk_full(work: Path, trials: int, rng: random.Random) -> dict[str,
             free = shutil.disk_usage(mount).free
             leave = rng.randint(0, size)  # less room than the new snapshot needs
             filler = mount / "filler"
-            with open(filler, "wb") as fh:
-                with contextlib.suppress(OSError):
-                    fh.write(b"\0" * max(0, free - leave))
+            with open(filler, "wb") as fh, contextlib.suppress(OSError):
+                fh.write(b"\0" * max(0, free - leave))
             p = cli(home, "build", "--data", str(data_dir()))
             state, value = snapshot_state(home / "graph")
             lines = [ln for ln in p.stderr.strip().splitlines() if ln.strip()]
