@@ -344,10 +344,9 @@ class Company:
 
     @property
     def facts(self) -> pd.DataFrame:
-        import json
-
         import pandas as pd
 
+        from chainshock.graph.records import decode_estimate
         from chainshock.queries.frames import flatten, frame
 
         snap = self._snapshot
@@ -364,9 +363,9 @@ class Company:
                 "accession": src.get("accession"), "url": src.get("url"), "form": src.get("form"),
                 "locator": ev.get("locator"), "quote": ev.get("quote"), "fact_id": f["id"],
             }
-            if f["estimate"]:  # an estimated fact: its range and basis as columns
-                raw = json.loads(f["estimate"]) if isinstance(f["estimate"], str) else f["estimate"]
-                est = flatten({"estimate": raw})
+            estimate = decode_estimate(f["estimate"], f"{f['id']}: estimate")
+            if estimate is not None:  # an estimated fact: its range and basis as columns
+                est = flatten({"estimate": estimate.model_dump(mode="json")})
                 row.update({k: v for k, v in est.items() if k != "estimate"})
             rows.append(row)
         df = frame(rows, None if rows else ["metric", "fiscal_year", "fiscal_period", "period_start",
@@ -787,26 +786,21 @@ class Graph:
 
 def _company_rows(snapshot: Snapshot, role: str | None, query: str | None) -> list[dict[str, Any]]:
     """Companies as plain rows, filtered by role and by a case-insensitive substring of id, name, ticker or alias."""
-    import json
+    from chainshock.graph.names import lookup_key
 
-    from chainshock.graph.lookup import normalise_name
-
-    nodes = snapshot.nodes[snapshot.nodes["label"] == "Company"]
     q = (query or "").strip().lower()
-    qn = normalise_name(query) if query else ""
+    qn = lookup_key(query) if query else ""
     rows = []
-    for r in nodes.to_dict("records"):
-        roles = list(r["roles"])
-        if role is not None and role not in roles:
+    for node in snapshot.node_records().values():
+        if node.label != "Company" or (role is not None and role not in node.roles):
             continue
-        props = json.loads(r["properties"]) if isinstance(r["properties"], str) else {}
         if q:
-            keys = [r["id"], r["name"], r["ticker"] or "", r["cik"] or "", *props.get("aliases", [])]
-            if not any(q in str(k).lower() or (qn and qn in normalise_name(str(k))) for k in keys):
+            keys = [node.id, node.name, node.ticker or "", node.cik or "", *node.aliases]
+            if not any(q in str(k).lower() or (qn and qn in lookup_key(str(k))) for k in keys):
                 continue
-        country = props.get("country")
+        country = node.get("country")
         rows.append({
-            "id": r["id"], "name": r["name"], "ticker": r["ticker"], "cik": r["cik"], "roles": ", ".join(roles),
+            "id": node.id, "name": node.name, "ticker": node.ticker, "cik": node.cik, "roles": ", ".join(node.roles),
             "country": country.split(":", 1)[-1].upper() if isinstance(country, str) else None,
         })
     return sorted(rows, key=lambda x: x["name"].lower())

@@ -125,7 +125,14 @@ _SCHEMAS: dict[str, pa.Schema] = {
 
 
 def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and no spaces, so equal data gives equal bytes."""
+    """JSON with sorted keys and no spaces, so equal data gives equal bytes.
+
+    Dates become ISO strings and an :class:`Estimate` its fields.
+
+    >>> import datetime as dt
+    >>> canonical_json({"b": 1, "a": dt.date(2025, 9, 30)})
+    '{"a":"2025-09-30","b":1}'
+    """
 
     def default(obj: Any) -> Any:
         if isinstance(obj, Estimate):
@@ -153,7 +160,28 @@ def _evidence_rows(subject: str, evidence: Iterable[Evidence]) -> list[dict[str,
 
 
 def records_to_tables(records: GraphRecords) -> dict[str, pd.DataFrame]:
-    """Turn validated records into the five snapshot tables (sorted, canonical)."""
+    """Turn validated records into the five snapshot tables (sorted, canonical).
+
+    Parameters
+    ----------
+    records : GraphRecords
+        Records that passed :func:`~chainshock.graph.schema.validate_graph`.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        One frame per name in :data:`TABLES`, rows sorted by key, each node's
+        and edge's properties as canonical JSON.
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_records
+    >>> tables = records_to_tables(example_records())
+    >>> {name: len(frame) for name, frame in tables.items()}
+    {'nodes': 4, 'edges': 3, 'evidence': 6, 'facts': 0, 'sources': 1}
+    >>> tables["nodes"].set_index("id").loc["product:hbm", "properties"]
+    '{"category":"hbm"}'
+    """
     nodes = []
     evidence: list[dict[str, Any]] = []
     for node in records.nodes:
@@ -339,6 +367,15 @@ def write_snapshot(
     SnapshotError
         When the file system is full, read-only or refuses the write (the
         previous snapshot is left as it was).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from chainshock.graph.examples import example_records
+    >>> folder = Path(tempfile.mkdtemp()) / "graph"
+    >>> final = write_snapshot(records_to_tables(example_records()), folder)
+    >>> folder.is_symlink(), sorted(p.name for p in final.iterdir())[:3]
+    (True, ['edges.parquet', 'evidence.parquet', 'facts.parquet'])
     """
     target = Path(path).absolute()
     try:
@@ -455,12 +492,36 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     File sizes are checked against the manifest on every open, full hashes
     on the first open of a version (see :mod:`chainshock.graph.integrity`).
 
+    Parameters
+    ----------
+    path : path-like
+        A snapshot directory (or the symlink :func:`write_snapshot` keeps).
+
+    Returns
+    -------
+    Snapshot
+        The tables as DataFrames (missing values as ``None``) and the manifest.
+
     Raises
     ------
     SnapshotError
         When there is no snapshot, a file is missing or damaged (the message
         names it and the fix), or its schema version differs from this
         chainshock's.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from chainshock.graph.examples import example_records
+    >>> folder = Path(tempfile.mkdtemp()) / "graph"
+    >>> _ = write_snapshot(records_to_tables(example_records()), folder)
+    >>> snap = read_snapshot(folder)
+    >>> len(snap.nodes), snap.node("company:memco").ticker
+    (4, 'MEMC')
+    >>> read_snapshot(folder.parent / "nowhere")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    chainshock.errors.SnapshotError: no snapshot at ...nowhere; run `chainshock build` first
     """
     root = Path(path)
     folder, manifest = check_snapshot(root, TABLES)
