@@ -32,10 +32,16 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from chainshock.errors import BackendError, SnapshotError
-from chainshock.graph.snapshot import read_snapshot
+from chainshock.graph.schema import SCHEMA_VERSION
 from chainshock.home import home, snapshot_dir
 
-from .property_graph import PROJECTION_VERSION, ColumnType, PropertyGraph, project
+from .property_graph import (
+    PROJECTION_VERSION,
+    ColumnType,
+    PropertyGraph,
+    project_arrow,
+    read_tables,
+)
 from .result import QueryResult, to_plain
 
 __all__ = [
@@ -104,13 +110,13 @@ def build_database(graph: PropertyGraph, path: Path) -> None:
             cols = ", ".join(f"{_q(c)} {_ddl_type(t)}" for c, t in tables[0].columns.items())
             conn.execute(f"CREATE REL TABLE {_q(rtype)}({pairs}, {cols})")
         for label, table in graph.nodes.items():
-            if table.rows:
+            if len(table):
                 file = staging / f"node-{label}.parquet"
                 pq.write_table(table.arrow(), file)
                 conn.execute(f"COPY {_q(label)} FROM '{file}'")
         for rtype, tables in graph.rel_types().items():
             for t in tables:
-                if not t.rows:
+                if not len(t):
                     continue
                 file = staging / f"rel-{rtype}-{t.from_label}-{t.to_label}.parquet"
                 pq.write_table(t.arrow(), file)
@@ -122,6 +128,21 @@ def build_database(graph: PropertyGraph, path: Path) -> None:
         conn.close()
         db.close()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _snapshot_tables(snapshot_path: Path) -> dict[str, Any]:
+    """The snapshot's tables as arrow, read straight from its parquet files."""
+    manifest = json.loads((snapshot_path / "manifest.json").read_text())
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        raise SnapshotError(
+            f"snapshot at {snapshot_path} has schema version {manifest.get('schema_version')}, "
+            f"this chainshock reads {SCHEMA_VERSION}; rebuild with `chainshock build`"
+        )
+    try:
+        return read_tables(snapshot_path)
+    except (OSError, ValueError) as e:
+        raise SnapshotError(f"cannot read the snapshot at {snapshot_path} ({_first_line(e)}); "
+                            "rebuild with `chainshock build`") from e
 
 
 @contextlib.contextmanager
@@ -188,7 +209,7 @@ def ensure_database(
             return db_path
         if log:
             log(f"building the embedded Cypher database from snapshot {content_hash} in {folder}")
-        graph = project(read_snapshot(snapshot_path))
+        graph = project_arrow(_snapshot_tables(snapshot_path), content_hash)
         tmp = folder / f".{DB_NAME}.building-{os.getpid()}"
         try:
             build_database(graph, tmp)

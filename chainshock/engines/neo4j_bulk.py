@@ -200,12 +200,12 @@ def write_import_csv(graph: PropertyGraph, folder: Path) -> ImportFiles:
 def _write_files(graph: PropertyGraph, folder: Path, delimiter: str | None) -> ImportFiles:
     folder.mkdir(parents=True, exist_ok=True)
     files = ImportFiles()
-    node_tables = [(t, t.arrow()) for t in graph.nodes.values() if t.rows]
+    node_tables = [(t, t.arrow()) for t in graph.nodes.values() if len(t)]
     # Relationship tables are built while the node files are written: arrow
     # writes CSV outside the GIL, so the two overlap on two cores.
     with ThreadPoolExecutor(max_workers=2) as pool:
         writes = []
-        rel_arrows = pool.submit(lambda: [(t, t.arrow()) for t in graph.rels if t.rows])
+        rel_arrows = pool.submit(lambda: [(t, t.arrow()) for t in graph.rels if len(t)])
         files.array_delimiter = delimiter or _array_delimiter([a for _, a in node_tables])
         # Store ids 0..n-1 numbered here (--id-type=actual) spare the importer
         # its string-id map: a sort of every id, then a lookup per endpoint.
@@ -286,27 +286,31 @@ def _empty_list_fixes(graph: PropertyGraph) -> list[tuple[str, dict[str, Any]]]:
     them; otherwise the rows are named by id.
     """
     out: list[tuple[str, dict[str, Any]]] = []
-    targets: list[tuple[str, str, str, list[dict[str, Any]]]] = [
-        ("node", t.label, col, t.rows) for t in graph.nodes.values()
-        for col, kind in t.columns.items() if kind == "STRING[]" and t.rows
+    targets: list[tuple[str, str, str, list[pa.Table]]] = [
+        ("node", t.label, col, [t.table]) for t in graph.nodes.values()
+        for col, kind in t.columns.items() if kind == "STRING[]" and len(t)
     ]
     for rtype, tables in graph.rel_types().items():
-        rows = [r for t in tables for r in t.rows]
         cols = {c for t in tables for c, kind in t.columns.items() if kind == "STRING[]"}
-        targets += [("rel", rtype, col, rows) for col in sorted(cols) if rows]
-    for kind, name, col, rows in targets:
+        filled = [t.table for t in tables if len(t)]
+        targets += [("rel", rtype, col, filled) for col in sorted(cols) if filled]
+    for kind, name, col, parts in targets:
         pattern = f"(x:{_name(name)})" if kind == "node" else f"()-[x:{_name(name)}]->()"
         prop = _name(col)
-        empty = [r["id"] for r in rows if r.get(col) == []]
-        if not empty:
+        values = [p.column(col) for p in parts if col in p.column_names]
+        ids = [p.column("id") for p in parts if col in p.column_names]
+        empty_masks = [pc.fill_null(pc.equal(pc.list_value_length(v), 0), False) for v in values]
+        n_empty = sum(pc.sum(m).as_py() or 0 for m in empty_masks)
+        if not n_empty:
             continue
-        if all(r.get(col) is not None for r in rows):
+        if all(v.null_count == 0 for v in values) and len(values) == len(parts):
             out.append((
                 f"MATCH {pattern} WHERE x.{prop} IS NULL "
                 f"CALL (x) {{ SET x.{prop} = [] }} IN TRANSACTIONS OF 250000 ROWS",
                 {},
             ))
         else:
+            empty = [i for idc, m in zip(ids, empty_masks, strict=True) for i in idc.filter(m).to_pylist()]
             out.append((
                 f"UNWIND $ids AS id MATCH {pattern} WHERE x.id = id "
                 f"CALL (x) {{ SET x.{prop} = [] }} IN TRANSACTIONS OF 250000 ROWS",
@@ -386,7 +390,7 @@ def bulk_load(
     work = folder / "import" / f"chainshock-bulk-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     port = int(info.port or 0)
-    restart = {"heap": info.heap or "1g", "pagecache": info.pagecache or "256m"}
+    restart = {"heap": info.heap or "auto", "pagecache": info.pagecache or "auto"}
     failure = None
     try:
         # The server's shutdown (a checkpoint, then the JVM exit) takes
@@ -455,5 +459,5 @@ def bulk_load(
         counts=counts,
         removed={},
         seconds=time.perf_counter() - started,
-        relationships=sum(len(t.rows) for t in graph.rels),
+        relationships=sum(len(t) for t in graph.rels),
     )
