@@ -42,8 +42,12 @@ def start_cmd(
     port: Annotated[
         int, typer.Option("--port", help="Bolt port on 127.0.0.1; 0 picks a free one.")
     ] = 7687,
-    heap: Annotated[str, typer.Option("--heap", help="JVM heap, e.g. 512m or 1g.")] = "1g",
-    pagecache: Annotated[str, typer.Option("--pagecache", help="Page cache size.")] = "256m",
+    heap: Annotated[
+        str, typer.Option("--heap", help="JVM heap, e.g. 512m or 2g; auto: a fifth of free memory (512m-4g).")
+    ] = "auto",
+    pagecache: Annotated[
+        str, typer.Option("--pagecache", help="Page cache, e.g. 1g; auto: a quarter of free memory (256m-8g).")
+    ] = "auto",
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for Bolt.")] = 180.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
