@@ -223,12 +223,11 @@ def main() -> None:
     parser.add_argument("--no-bulk", action="store_true", help="Skip the bulk-import case.")
     args = parser.parse_args()
 
-    from chainshock.graph.snapshot import read_snapshot, write_snapshot
-
     from chainshock.engines.embedded import EmbeddedEngine, ensure_database
     from chainshock.engines.library import load_library
     from chainshock.engines.neo4j_store import Neo4jEngine, Neo4jSettings, connect, load_graph
     from chainshock.engines.property_graph import project
+    from chainshock.graph.snapshot import read_snapshot, write_snapshot
 
     n = args.edges
     tag = "1m" if n == 1_000_000 else f"{n}"

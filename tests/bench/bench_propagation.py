@@ -116,6 +116,7 @@ def random_cyclic(n: int, m: int, row_sum: float = 0.8, seed: int = 0) -> sp.csr
 def child_cyclic(n: int, m: int) -> None:
     """Runs in a child process: ``solve`` (check included) vs bare BiCGSTAB on the same matrix."""
     import scipy.sparse.linalg as spla
+
     from chainshock.queries.propagation import solve
 
     M = random_cyclic(n, m)
@@ -176,7 +177,7 @@ def _curated_snapshot(tmp: Path) -> tuple[Any, str]:
 
     try:
         import chainshock.data
-        from chainshock.graph.build import build
+        from chainshock.build import build
 
         build(tmp / "curated", Path(chainshock.data.__file__).parent)
         return read_snapshot(tmp / "curated"), "curated"

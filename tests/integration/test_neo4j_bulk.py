@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chainshock.graph.snapshot import read_snapshot
 from neo4j_support import chainshock_cli, start_local_neo4j
 
 from chainshock.engines.library import LibraryQuery, load_library, split_pair
@@ -34,6 +33,7 @@ from chainshock.engines.neo4j_store import (
 )
 from chainshock.engines.property_graph import PropertyGraph, project
 from chainshock.engines.result import normalise_rows, to_plain
+from chainshock.graph.snapshot import read_snapshot
 
 pytestmark = pytest.mark.neo4j
 

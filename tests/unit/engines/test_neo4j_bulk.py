@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from chainshock.graph.snapshot import records_to_tables
 from minigraph import mini_records
 
 from chainshock.engines.neo4j_bulk import (
@@ -19,6 +18,7 @@ from chainshock.engines.neo4j_bulk import (
 )
 from chainshock.engines.property_graph import NodeTable, PropertyGraph, RelTable, project_tables
 from chainshock.errors import BackendError
+from chainshock.graph.snapshot import records_to_tables
 
 
 def tiny(names: list[str | None], roles: list[list[str] | None]) -> PropertyGraph:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chainshock.graph.snapshot import records_to_tables
 from minigraph import mini_records
 
 from chainshock.engines.property_graph import (
@@ -13,6 +12,7 @@ from chainshock.engines.property_graph import (
     flatten_properties,
     project_tables,
 )
+from chainshock.graph.snapshot import records_to_tables
 
 
 def graph():
@@ -21,6 +21,7 @@ def graph():
 
 def test_every_label_and_type_has_its_fixed_columns_first():
     g = graph()
+    assert g.nodes and g.rels
     for label, table in g.nodes.items():
         assert list(table.columns)[: len(NODE_COLUMNS[label])] == list(NODE_COLUMNS[label])
         assert next(iter(table.columns)) == "id"
