@@ -763,7 +763,7 @@ class Graph:
         if query.strip() in library:
             lib = library[query.strip()]
             given = lib.bind({k: str(v) if not isinstance(v, str) else v for k, v in given.items()})
-            text = lib.text(engine, given)
+            text = lib.text("neo4j" if engine == "neo4j" else "embedded", given)
             for key, labels in _NODE_PARAMS.items():
                 if isinstance(given.get(key), str):
                     given[key] = self.resolve(given[key], labels)

@@ -133,24 +133,22 @@ def load_cmd(
     `neo4j-admin database import full` instead (the server restarts once).
     """
     from chainshock.engines.neo4j_store import connect, load_graph, resolve_settings
-    from chainshock.engines.property_graph import project
-    from chainshock.graph.snapshot import read_snapshot
+    from chainshock.engines.property_graph import project_snapshot
     from chainshock.home import snapshot_dir
 
     if batch_size < 1:
         raise BackendError("--batch-size must be at least 1")
-    snapshot = read_snapshot(snapshot_dir())
-    graph = project(snapshot)
+    graph = project_snapshot(snapshot_dir())
     settings = resolve_settings(uri, user, password)
     if bulk:
         from chainshock.engines.neo4j_bulk import bulk_load
 
-        _say(f"bulk-importing snapshot {snapshot.content_hash} into {settings.uri}")
+        _say(f"bulk-importing snapshot {graph.content_hash} into {settings.uri}")
         report = bulk_load(settings, graph, log=_say)
     else:
         driver = connect(settings)
         try:
-            _say(f"loading snapshot {snapshot.content_hash} into {settings.uri}")
+            _say(f"loading snapshot {graph.content_hash} into {settings.uri}")
             report = load_graph(
                 driver, graph, database=settings.database, batch_size=batch_size, uri=settings.uri
             )
@@ -162,7 +160,7 @@ def load_cmd(
             {
                 "uri": settings.uri,
                 "method": "bulk" if bulk else "merge",
-                "snapshot": snapshot.content_hash,
+                "snapshot": graph.content_hash,
                 "sent": report.sent,
                 "counts": report.counts,
                 "removed": report.removed,

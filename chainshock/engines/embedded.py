@@ -32,15 +32,13 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from chainshock.errors import BackendError, SnapshotError
-from chainshock.graph.schema import SCHEMA_VERSION
 from chainshock.home import home, snapshot_dir
 
 from .property_graph import (
     PROJECTION_VERSION,
     ColumnType,
     PropertyGraph,
-    project_arrow,
-    read_tables,
+    project_snapshot,
 )
 from .result import QueryResult, to_plain
 
@@ -130,21 +128,6 @@ def build_database(graph: PropertyGraph, path: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _snapshot_tables(snapshot_path: Path) -> dict[str, Any]:
-    """The snapshot's tables as arrow, read straight from its parquet files."""
-    manifest = json.loads((snapshot_path / "manifest.json").read_text())
-    if manifest.get("schema_version") != SCHEMA_VERSION:
-        raise SnapshotError(
-            f"snapshot at {snapshot_path} has schema version {manifest.get('schema_version')}, "
-            f"this chainshock reads {SCHEMA_VERSION}; rebuild with `chainshock build`"
-        )
-    try:
-        return read_tables(snapshot_path)
-    except (OSError, ValueError) as e:
-        raise SnapshotError(f"cannot read the snapshot at {snapshot_path} ({_first_line(e)}); "
-                            "rebuild with `chainshock build`") from e
-
-
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
@@ -209,7 +192,7 @@ def ensure_database(
             return db_path
         if log:
             log(f"building the embedded Cypher database from snapshot {content_hash} in {folder}")
-        graph = project_arrow(_snapshot_tables(snapshot_path), content_hash)
+        graph = project_snapshot(snapshot_path)
         tmp = folder / f".{DB_NAME}.building-{os.getpid()}"
         try:
             build_database(graph, tmp)

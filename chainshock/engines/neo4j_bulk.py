@@ -391,6 +391,7 @@ def bulk_load(
     shutil.rmtree(work, ignore_errors=True)
     port = int(info.port or 0)
     restart = {"heap": info.heap or "auto", "pagecache": info.pagecache or "auto"}
+    stages: dict[str, float] = {}
     failure = None
     try:
         # The server's shutdown (a checkpoint, then the JVM exit) takes
@@ -401,6 +402,7 @@ def bulk_load(
         try:
             t0 = time.perf_counter()
             files = write_import_csv(graph, work)
+            stages["csv"] = time.perf_counter() - t0
             say(f"wrote {len(files.nodes)} node and {len(files.relationships)} relationship CSV files "
                 f"({time.perf_counter() - t0:.1f} s)")
             cmd, env = neo4j_server.admin_command(
@@ -410,6 +412,7 @@ def bulk_load(
             if neo4j_server.status().running:
                 failure = "the local Neo4j did not stop; nothing was imported"
                 raise BackendError(failure)
+            stages["stop_wait"] = time.perf_counter() - t0 - stages["csv"]  # beyond the CSV writing it overlaps
             say(f"Neo4j stopped ({time.perf_counter() - t0:.1f} s)")
             t0 = time.perf_counter()
             proc = subprocess.run(cmd, env=env, cwd=work, capture_output=True, text=True, check=False)
@@ -425,11 +428,13 @@ def bulk_load(
                 for sub in ("databases", "transactions"):
                     shutil.rmtree(folder / "data" / sub / _DATABASE, ignore_errors=True)
             else:
+                stages["import"] = time.perf_counter() - t0
                 say(f"imported with neo4j-admin ({time.perf_counter() - t0:.1f} s)")
         finally:
             stopper.join()
             t0 = time.perf_counter()
             neo4j_server.start(port, heap=restart["heap"], pagecache=restart["pagecache"], log=say)
+            stages["start"] = time.perf_counter() - t0
             say(f"Neo4j back on {settings.uri} ({time.perf_counter() - t0:.1f} s)")
         if failure:
             raise BackendError(failure)
@@ -444,11 +449,13 @@ def bulk_load(
         for statement in _schema_statements(graph):
             _write(driver, settings.database, statement)
         _write(driver, settings.database, "CALL db.awaitIndexes(600)")
+        stages["constraints"] = time.perf_counter() - t0
         say(f"constraints and indexes online ({time.perf_counter() - t0:.1f} s)")
         t0 = time.perf_counter()
         with driver.session(database=settings.database) as session:
             for query, params in _empty_list_fixes(graph):
                 session.run(query, params).consume()  # CALL IN TRANSACTIONS needs an implicit transaction
+        stages["empty_lists"] = time.perf_counter() - t0
         say(f"empty lists restored ({time.perf_counter() - t0:.1f} s)")
         counts = graph_counts(driver, settings.database)
     finally:
@@ -460,4 +467,5 @@ def bulk_load(
         removed={},
         seconds=time.perf_counter() - started,
         relationships=sum(len(t) for t in graph.rels),
+        stages={k: round(v, 3) for k, v in stages.items()},
     )

@@ -212,6 +212,7 @@ class LoadReport:
     removed: dict[str, int]
     seconds: float
     relationships: int
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per step, where a loader reports them
 
 
 def _name(name: str) -> str:

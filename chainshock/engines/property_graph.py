@@ -60,6 +60,7 @@ __all__ = [
     "flatten_properties",
     "project",
     "project_arrow",
+    "project_snapshot",
     "project_tables",
     "read_tables",
 ]
@@ -770,6 +771,36 @@ def project(snapshot: Snapshot) -> PropertyGraph:
     """Project an opened snapshot (see :func:`project_arrow`)."""
     tables = {name: snapshot.table(name) for name in ("nodes", "edges", "evidence", "facts", "sources")}
     return project_tables(tables, snapshot.content_hash)
+
+
+def project_snapshot(snapshot_path: Path) -> PropertyGraph:
+    """The projection of the snapshot at ``snapshot_path``, read as arrow (no pandas).
+
+    Raises
+    ------
+    SnapshotError
+        When there is no snapshot there, or it has another schema version.
+    """
+    from chainshock.errors import SnapshotError
+    from chainshock.graph.schema import SCHEMA_VERSION
+
+    manifest_path = Path(snapshot_path) / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except FileNotFoundError:
+        raise SnapshotError(f"no snapshot at {snapshot_path}; run `chainshock build` first") from None
+    except (OSError, ValueError) as e:
+        raise SnapshotError(f"{manifest_path} is unreadable ({e}); rebuild with `chainshock build`") from None
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        raise SnapshotError(
+            f"snapshot at {snapshot_path} has schema version {manifest.get('schema_version')}, "
+            f"this chainshock reads {SCHEMA_VERSION}; rebuild with `chainshock build`"
+        )
+    try:
+        tables = read_tables(Path(snapshot_path))
+    except (OSError, pa.ArrowException) as e:
+        raise SnapshotError(f"cannot read the snapshot at {snapshot_path} ({e}); rebuild with `chainshock build`") from None
+    return project_arrow(tables, str(manifest.get("content_hash", "")))
 
 
 def read_tables(snapshot_path: Path) -> dict[str, pa.Table]:
