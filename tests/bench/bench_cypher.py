@@ -336,6 +336,7 @@ def main() -> None:
                 "rels_per_second": round(n_rels / report.seconds, 1),
             })
             print(f"neo4j load: {report.seconds:.1f} s", file=sys.stderr)
+            write_records(records)  # as we go: a run cut short still leaves what it measured
             again = load_graph(driver, graph, batch_size=10_000)
             records.append({
                 "name": f"cypher_neo4j_reload_{tag}", "nodes": n_nodes, "edges": n, "seconds": round(again.seconds, 3),
@@ -354,6 +355,7 @@ def main() -> None:
                 "projection_seconds": round(projection_s, 3),
             })
             print(f"embedded load: {emb_s:.1f} s", file=sys.stderr)
+            write_records(records)
 
             lib = load_library()
             emb = EmbeddedEngine(home / "cypher" / "graph.lbug")
@@ -376,10 +378,12 @@ def main() -> None:
                     })
             emb.close()
             neo.close()
+            write_records(records)
         finally:
             cli("neo4j", "stop", home=home)
         if not args.no_bulk:
             records.append(bulk_record(home, graph, tag, n_nodes, n, n_rels, report))
+            write_records(records)
     if not args.no_bulk and args.big_edges:
         del graph
         records.append(bulk_10m_record(args.big_edges, args.big_limit))
