@@ -750,7 +750,8 @@ class Graph:
         node parameter (``company=...``) takes an id, ticker or name.
         ``engine="neo4j"`` uses ``NEO4J_URI``/``NEO4J_USER``/``NEO4J_PASSWORD``.
         """
-        from chainshock.queries.cypher_library import load_library
+        from chainshock.engines import open_engine
+        from chainshock.engines.library import load_library
         from chainshock.queries.frames import frame
 
         if engine not in ("embedded", "neo4j"):
@@ -760,21 +761,13 @@ class Graph:
         text = query
         if query.strip() in library:
             lib = library[query.strip()]
-            text = lib.text(engine)
             given = lib.bind({k: str(v) if not isinstance(v, str) else v for k, v in given.items()})
+            text = lib.text("neo4j" if engine == "neo4j" else "embedded", given)
             for key, labels in _NODE_PARAMS.items():
                 if isinstance(given.get(key), str):
                     given[key] = self.resolve(given[key], labels)
-        if engine == "embedded":
-            from chainshock.graph.embedded import EmbeddedEngine
-
-            with EmbeddedEngine.open(self.home / "graph", self.home / "cypher") as emb:
-                result = emb.run(text, given)
-        else:
-            from chainshock.graph.neo4j_store import Neo4jEngine, resolve_settings
-
-            with Neo4jEngine(resolve_settings(None, None, None)) as neo:
-                result = neo.run(text, given)
+        with open_engine(engine, snapshot_path=self.home / "graph", folder=self.home / "cypher") as opened:
+            result = opened.run(text, given)
         return frame(result.records(), list(result.columns))
 
     def to_networkx(self, with_evidence: bool = False) -> nx.MultiDiGraph:

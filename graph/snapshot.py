@@ -52,6 +52,7 @@ __all__ = [
     "canonical_json",
     "read_snapshot",
     "records_to_tables",
+    "summarise",
     "write_snapshot",
 ]
 
@@ -344,6 +345,30 @@ class Snapshot:
         return str(self.manifest.get("content_hash", ""))
 
 
+def summarise(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, int]]:
+    """Nodes by label, edges by type and companies by role: what ``chainshock info`` shows.
+
+    Kept in the manifest, so ``info`` answers from one small JSON file.
+
+    >>> frames = {"nodes": pd.DataFrame({"label": ["Company", "Product"], "roles": [["foundry"], []]}),
+    ...           "edges": pd.DataFrame({"type": ["PRODUCES"]})}
+    >>> summarise(frames)
+    {'nodes': {'Company': 1, 'Product': 1}, 'edges': {'PRODUCES': 1}, 'roles': {'foundry': 1}}
+    """
+    nodes = tables.get("nodes", pd.DataFrame())
+    edges = tables.get("edges", pd.DataFrame())
+    roles: dict[str, int] = {}
+    if len(nodes) and "roles" in nodes:
+        for rs in nodes.loc[nodes["label"] == "Company", "roles"]:
+            for r in rs if rs is not None else ():
+                roles[str(r)] = roles.get(str(r), 0) + 1
+    return {
+        "nodes": {str(k): int(v) for k, v in sorted(nodes["label"].value_counts().items())} if len(nodes) else {},
+        "edges": {str(k): int(v) for k, v in sorted(edges["type"].value_counts().items())} if len(edges) else {},
+        "roles": dict(sorted(roles.items())),
+    }
+
+
 def write_snapshot(
     tables: Mapping[str, pd.DataFrame],
     path: str | os.PathLike[str],
@@ -425,6 +450,7 @@ def _write(
                 n: {"rows": counts[n], "bytes": sizes[n], "sha256": digests[n]} for n in sorted(digests)
             },
             "inputs": dict(sorted((inputs or {}).items())),
+            "summary": summarise(tables),
             **dict(extra or {}),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")

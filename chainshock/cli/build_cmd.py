@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from chainshock.errors import ChainshockError
@@ -67,6 +66,8 @@ def _build(
     data: Path | None,
     strict: bool = False,
 ) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from chainshock.build import build as run_build
     from chainshock.data import data_dir
 
@@ -137,10 +138,56 @@ def info(json_out: Annotated[bool, typer.Option("--json", help="Print one JSON d
 
 @guarded
 def _info(json_out: bool) -> None:
+    doc = _info_from_manifest() or _info_from_tables()
+    if json_out:
+        emit_json(doc)
+        return
+    out.print(f"snapshot {doc['snapshot']['content_hash']} built {doc['snapshot']['built_at']}")
+    for title, key in (("nodes", "nodes"), ("edges", "edges"), ("companies by role", "roles")):
+        table = Table(title=title, title_justify="left", show_header=False, box=None, pad_edge=False)
+        for k, v in doc[key].items():
+            table.add_row(f"  {k}", f"{v:>6,}")
+        out.print(table)
+    out.print(f"sources {doc['sources']:,}, facts {doc['facts']:,}, evidence rows {doc['evidence']:,}")
+
+
+def _info_from_manifest() -> dict[str, Any] | None:
+    """The info document from ``manifest.json`` alone (no pandas, no pydantic), if it has the summary.
+
+    The summary is written by this chainshock's snapshot writer; a snapshot
+    without one (older) is read in full instead.
+    """
+    import json
+
+    path = snapshot_dir()
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None  # the full reader says what is wrong
+    summary, tables = manifest.get("summary"), manifest.get("tables", {})
+    if not summary or not all(t in tables for t in ("sources", "facts", "evidence")):
+        return None
+    return {
+        "nodes": summary["nodes"],
+        "edges": summary["edges"],
+        "roles": summary["roles"],
+        "sources": tables["sources"]["rows"],
+        "facts": tables["facts"]["rows"],
+        "evidence": tables["evidence"]["rows"],
+        "snapshot": {
+            "path": str(path.resolve()),
+            "content_hash": manifest.get("content_hash", ""),
+            "built_at": manifest.get("built_at"),
+            "schema_version": manifest.get("schema_version"),
+        },
+    }
+
+
+def _info_from_tables() -> dict[str, Any]:
     snap = _open_snapshot()
     companies = snap.nodes[snap.nodes["label"] == "Company"]
     roles: Counter[str] = Counter(r for rs in companies["roles"] for r in rs)
-    doc: dict[str, Any] = {
+    return {
         "nodes": dict(sorted(Counter(snap.nodes["label"]).items())),
         "edges": dict(sorted(Counter(snap.edges["type"]).items())),
         "roles": dict(sorted(roles.items())),
@@ -154,16 +201,6 @@ def _info(json_out: bool) -> None:
             "schema_version": snap.manifest.get("schema_version"),
         },
     }
-    if json_out:
-        emit_json(doc)
-        return
-    out.print(f"snapshot {doc['snapshot']['content_hash']} built {doc['snapshot']['built_at']}")
-    for title, key in (("nodes", "nodes"), ("edges", "edges"), ("companies by role", "roles")):
-        table = Table(title=title, title_justify="left", show_header=False, box=None, pad_edge=False)
-        for k, v in doc[key].items():
-            table.add_row(f"  {k}", f"{v:>6,}")
-        out.print(table)
-    out.print(f"sources {doc['sources']:,}, facts {doc['facts']:,}, evidence rows {doc['evidence']:,}")
 
 
 def _source_ref(snap: Snapshot, source_id: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
