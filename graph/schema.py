@@ -538,9 +538,9 @@ def implied_revenue_problems(records: GraphRecords, where: dict[str, str] | None
     sizes = {n.id: n.market_size_usd for n in records.nodes if isinstance(n, Product) and n.market_size_usd is not None}
     revenue: dict[str, Fact] = {}
     for f in records.facts:
-        if f.metric == "revenue" and f.unit == "USD" and f.fiscal_period == "FY":
-            if f.company not in revenue or f.period_end > revenue[f.company].period_end:
-                revenue[f.company] = f
+        latest = f.company not in revenue or f.period_end > revenue[f.company].period_end
+        if f.metric == "revenue" and f.unit == "USD" and f.fiscal_period == "FY" and latest:
+            revenue[f.company] = f
     implied: dict[str, float] = {}
     for e in records.edges:
         size = sizes.get(e.target)

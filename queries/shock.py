@@ -35,7 +35,16 @@ import pandas as pd
 from chainshock.errors import ScenarioError
 
 from .capex import run_capex
-from .contracts import Quarter, Shields, cost_change, current_quarter, parse_quarter, quarterly_path, quarters, shields
+from .contracts import (
+    Quarter,
+    Shields,
+    cost_change,
+    current_quarter,
+    parse_quarter,
+    quarterly_path,
+    quarters,
+    shields,
+)
 from .facts import Bases, company_bases
 from .impacts import balance_rows, conversions, impacts, ledger_rows, paths
 from .ledger import Ledger, price_ledger
