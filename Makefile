@@ -4,21 +4,29 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := out
 STAMP  := $(VENV)/.installed
+CORE   := $(VENV)/.installed-core
 
-.PHONY: install demo test test-fast bench eval lint typecheck clean
+.PHONY: install install-core demo test test-fast bench eval lint typecheck clean chaos
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# install: everything the tests need, including the nlp extra (sentence-transformers, torch)
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,nlp]"
+	@touch $@ $(CORE)
+
+# install-core: chainshock alone (no torch); enough for everything but embedding matches in `build --filings`
+$(CORE): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
 install: $(STAMP)
+install-core: $(CORE)
 
-## demo: build the graph from the bundled data, run the memory-squeeze scenario, write the report and the view
-demo: install
+## demo: build the graph from the bundled data, run the memory-squeeze scenario, write the report and the view (core install, no torch)
+demo: install-core
 	$(BIN)/chainshock build
 	$(BIN)/chainshock info
 	$(BIN)/chainshock paths "SK hynix" "Device buyers" --limit 2
@@ -32,7 +40,9 @@ demo: install
 	@echo "Markdown:   $(abspath $(OUT)/memory-squeeze-report.md)"
 	@echo "Graph view: $(abspath $(OUT)/graph.html)"
 
-## test: install what the tests need (dev deps, Chromium, Java 17 + Maven) and run them all; the test session starts a real Neo4j from its Maven Central jars
+## test: install what the tests need (dev and nlp extras, Chromium, Java 17 + Maven) and run them all; the test session starts a real Neo4j from its Maven Central jars
+# A missing real component (the shared filings, Chromium, Java) fails `make test` instead of skipping tests.
+test: export CHAINSHOCK_REQUIRE_ALL := 1
 test: install
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-neo4j-deps.sh
@@ -49,9 +59,11 @@ bench: install
 eval: install
 	$(BIN)/python -m chainshock.loaders.edgar.evaluate
 
+## lint: ruff, mypy, and the layer contract (import-linter; see [tool.importlinter] in pyproject.toml)
 lint: install
 	$(BIN)/ruff check .
 	bash scripts/typecheck.sh
+	bash scripts/lint-imports.sh
 
 typecheck: install
 	bash scripts/typecheck.sh

@@ -3,8 +3,9 @@
 import json
 
 import pytest
-from chainshock.queries.result import ShockResult
 from support import MINI, run_cli
+
+from chainshock.queries.result import ShockResult
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from chainshock.queries.result import IndexImpact, ShockResult
 from support import REPO, run_cli
+
+from chainshock.queries.result import IndexImpact, ShockResult
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,7 @@ def test_kospi_rises_on_the_memory_windfall(squeeze):
     assert {"company:sk-hynix", "company:samsung-electronics"} <= movers
     # a 15-30% price rise on what they sell lifts a memory maker's operating income a
     # lot (the added revenue is nearly all margin) but does not multiply it
+    assert kospi.top
     for t in kospi.top:
         assert t.value_change_usd and t.value_change_usd > 0, t
         if t.earnings_change is not None:
@@ -85,6 +87,7 @@ def test_every_index_row_names_its_earnings_sources(squeeze):
         assert row.baselines, row.index
         assert {b.company for b in row.baselines} >= {t.company for t in row.top}
         assert row.valuation == "pv"
+        assert row.top, row.index
         for t in row.top:
             assert t.value_change_usd is not None, (row.index, t.company)
         for b in row.baselines:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from chainshock.graph.snapshot import read_snapshot
-from chainshock.queries.shock import run_scenario
 from support import REPO, run_cli
 
 from chainshock.errors import ScenarioError
+from chainshock.graph.snapshot import read_snapshot
+from chainshock.queries.shock import run_scenario
 
 SCENARIOS = REPO / "scenarios"
 

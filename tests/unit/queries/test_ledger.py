@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from chainshock.queries.contracts import quarterly_path
-from chainshock.queries.ledger import balance, price_ledger
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from chainshock.queries.contracts import quarterly_path
+from chainshock.queries.ledger import balance, price_ledger
 
 
 @st.composite

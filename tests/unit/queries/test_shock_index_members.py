@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from shock_support import _edge, chain_records, est
+
 from chainshock.graph.schema import Index
 from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
 from chainshock.queries.scenario import Scenario, Shock
 from chainshock.queries.shock import run_shock
-from shock_support import _edge, chain_records, est
 
 # the chain's indexes have no market value, so they are valued at constant P/E on filed
 # operating income: a member moves by 4 x its last-quarter Δoperating income / operating income
@@ -99,7 +100,9 @@ def test_a_published_equal_weight_index_uses_its_members_and_suppresses_the_view
 
 def test_index_rows_name_each_constituents_earnings_source(tmp_path):
     result = run_shock(_snapshot(tmp_path, members={"index:kospi": 800}), _scenario())
+    assert result.indexes
     for row in result.indexes:
+        assert row.baselines and row.top, row.index
         for b in row.baselines:
             assert b.source.startswith("operating_income FY2025 (https://example.org/fixture)"), b
             assert b.earnings_usd and b.earnings_change is not None

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from chainshock.queries.scenario import CapexSpec, Range, Scenario, Shock
-from chainshock.queries.shock import prepare, run_shock
 from shock_support import est, write_chain
 
 from chainshock.errors import ConvergenceError, ScenarioError
+from chainshock.queries.scenario import CapexSpec, Range, Scenario, Shock
+from chainshock.queries.shock import prepare, run_shock
 
 
 def _scenario(pct: float = 30, node: str = "product:hbm", **kw) -> Scenario:
@@ -146,6 +146,7 @@ def test_a_fully_shielded_input_transmits_nothing(tmp_path):
     snap = write_chain(tmp_path / "g", contract_share=est(1.0), contract_end=dt.date(2030, 12, 31))
     result = run_shock(snap, _scenario())
     got = _by_node(result)
+    assert set(got) - {"product:hbm"}, "nothing downstream of HBM is listed"
     for node, imp in got.items():
         if node == "product:hbm" or imp.label != "Company" or node in ("company:hynix", "company:micron"):
             continue
@@ -202,6 +203,7 @@ def test_monte_carlo_is_reproducible_and_brackets_the_base(chain):
     c = run_shock(chain, sc.model_copy(update={"seed": 12}))
     assert a.model_dump() == b.model_dump()
     assert a.model_dump() != c.model_dump()
+    assert len(a.impacts) >= 2
     for imp in a.impacts:
         assert imp.p5 <= imp.p50 <= imp.p95
         if imp.node != "product:hbm" and imp.price_change:
@@ -242,8 +244,9 @@ def test_index_exposure_reads_the_ledger(chain):
 
 
 def test_pv_valuation_against_the_index_market_value(tmp_path):
-    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
     from shock_support import chain_records
+
+    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
 
     records = chain_records()
     records.nodes = [
@@ -297,8 +300,9 @@ def test_prepare_names_the_unknown_node(chain):
 
 def test_a_runaway_cycle_is_refused(tmp_path):
     # GPU Co passes on all of its cost and buys back 100% of it through a loop
-    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
     from shock_support import _edge, chain_records
+
+    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
 
     records = chain_records(gpu_theta=est(1.0), ranges=False)
     records.edges = [e for e in records.edges if not (e.type == "USES" and e.source == "company:gpu")]
@@ -316,6 +320,7 @@ def test_a_runaway_cycle_is_refused(tmp_path):
 
 def test_one_earnings_basis_operating_income_only():
     import pandas as pd
+
     from chainshock.queries.facts import operating_income
 
     facts = pd.DataFrame(
@@ -336,8 +341,9 @@ def test_one_earnings_basis_operating_income_only():
 
 
 def test_an_index_member_without_earnings_is_named_not_guessed(tmp_path):
-    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
     from shock_support import chain_records
+
+    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
 
     records = chain_records()
     records.facts = [f for f in records.facts if f.company != "company:hynix"]
@@ -349,9 +355,10 @@ def test_an_index_member_without_earnings_is_named_not_guessed(tmp_path):
 
 
 def test_a_shock_that_reaches_no_company_is_an_error(tmp_path):
+    from shock_support import chain_records
+
     from chainshock.graph.schema import Product
     from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
-    from shock_support import chain_records
 
     records = chain_records()
     records.nodes.append(Product(id="product:orphan", name="Orphan", category="other"))
