@@ -8,13 +8,13 @@ skipped check would let a misquoted filing pass.
 from __future__ import annotations
 
 import pytest
-from chainshock.data import data_dir
-from chainshock.graph.audit import audit_tables, consistency_problems, verify_quotes
-from chainshock.build import gather
-from chainshock.graph.snapshot import records_to_tables
 from support import SHARED_FILINGS, run_cli
 
+from chainshock.build import gather
 from chainshock.cli.audit_cmd import local_filing_texts
+from chainshock.data import data_dir
+from chainshock.graph.audit import audit_tables, consistency_problems, verify_quotes
+from chainshock.graph.snapshot import records_to_tables
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from chainshock.errors import DataError
 from chainshock.graph.audit import (
     Party,
     SourceInfo,
@@ -19,8 +21,6 @@ from chainshock.graph.audit import (
     stale_baselines,
 )
 from chainshock.loaders.curated import load_curated
-
-from chainshock.errors import DataError
 
 NVDA = Party("company:nvidia", ("NVIDIA Corporation", "NVIDIA"), ticker="NVDA", cik="1045810")
 HYNIX = Party("company:sk-hynix", ("SK hynix Inc.", "SK Hynix", "Hynix"), ticker="000660")
