@@ -55,7 +55,10 @@ def gather(
     progress: Progress | None = None,
 ) -> tuple[GraphRecords, dict[str, str]]:
     """Load curated data and (optionally) filings into one set of records."""
+    report = progress or (lambda stage, done, total: None)
+    report("curated data", 0, 1)
     records, where = load_curated(data_dir)
+    report("curated data", 1, 1)
     if filings is not None:
         if not Path(filings).is_dir():
             raise DataError(f"--filings {filings} is not a directory (expected an EDGAR layout: companyfacts/, submissions/, filings/)")
@@ -103,13 +106,17 @@ def build(
     With ``strict``, also refuse an edge no quote proves that is not marked
     inferred (see :mod:`chainshock.graph.audit`), and contradictory figures.
     """
+    report = progress or (lambda stage, done, total: None)
     records, where = gather(data_dir, filings, progress)
+    report("checking the graph", 0, 1)
     problems = validate_graph(records, where)
     if problems:
         raise DataError(_problem_summary(problems))
     tables = records_to_tables(records)
     if strict:
         _strict(tables, where)
+    report("checking the graph", 1, 1)
+    report("writing the snapshot", 0, 1)
     inputs_list = sorted(p for p in Path(data_dir).rglob("*") if p.suffix in (".yaml", ".yml", ".csv"))
     inputs = input_hashes(inputs_list, Path(data_dir))
     if filings is not None:
@@ -120,6 +127,7 @@ def build(
             }
         )
     final = write_snapshot(tables, out, inputs=inputs, extra=extra_manifest)
+    report("writing the snapshot", 1, 1)
     counts = {name: len(frame) for name, frame in tables.items()}
     return BuildResult(
         path=final,

@@ -8,7 +8,6 @@ traversed from the product to the buyer that uses it.
 from __future__ import annotations
 
 import itertools
-import json
 from typing import Any
 
 import networkx as nx
@@ -77,7 +76,7 @@ def supply_paths(
         if node not in g:
             raise NotFoundError(f"{node} is not a company or product in the supply graph")
     evidence = evidence_by_subject(snapshot)
-    edges = {row.id: row for row in snapshot.edges.itertuples(index=False)}
+    edges = {edge.id: edge for edge in snapshot.edge_records()}
     names = dict(zip(snapshot.nodes["id"], snapshot.nodes["name"], strict=True))
     found: list[SupplyPath] = []
     try:
@@ -105,7 +104,7 @@ def supply_paths(
                         source=row.source,
                         target=row.target,
                         traversed="backward" if reverse else "forward",
-                        properties=json.loads(row.properties),
+                        properties=dict(row.properties),
                         evidence=[
                             {**ev, "grade": evidence_grade(str(ev.get("method") or "curated"), infos.get(ev["source_id"]))}
                             for ev in rows

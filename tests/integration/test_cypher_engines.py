@@ -76,8 +76,21 @@ EXTRA: dict[str, list[dict[str, str]]] = {
     "investments": [{"company": "company:microsoft"}, {"company": "company:apple"}],
     "largest_backlogs": [{"limit": "1"}],
 }
-# These may legitimately be empty for some parameters; all others must answer.
-MAY_BE_EMPTY = {"unsupported_edges"}
+# The cases whose right answer on the mini graph is no rows, each with the reason; every
+# other case must return rows, so two engines agreeing on nothing cannot pass.
+EXPECTED_EMPTY: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {
+    ("investments", (("company", "company:apple"),)): "Apple invests in nobody in the mini graph",
+    ("suppliers_within_hops", (("company", "company:nobody"),)): "no such company",
+    (
+        "supply_paths",
+        (("max_hops", "4"), ("producer", "company:micron"), ("segment", "company:saas-developers")),
+    ): "Micron reaches SaaS developers only in more than 4 hops",
+    ("unsupported_edges", ()): "every mini-graph edge has evidence",
+}
+
+
+def case_key(name: str, params: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return name, tuple(sorted(params.items()))
 
 
 def cases() -> list[tuple[str, dict[str, str]]]:
@@ -138,13 +151,20 @@ def test_library_is_big_enough():
 @pytest.mark.parametrize(("name", "params"), cases(), ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in v.items()) or "defaults")
 def test_same_rows_on_both_engines(embedded, neo4j, name, params):
     q = LIBRARY[name]
+    key = case_key(name, params)
     if "as_of" in {p.name for p in q.params}:
         params = {"as_of": "2025-10-01", **params}  # "today" would make the answer drift
     emb, neo = both(embedded, neo4j, q, params)
     assert emb.columns == neo.columns
     assert normalise_rows(emb.rows) == normalise_rows(neo.rows)
-    if name not in MAY_BE_EMPTY and params in example_params(q):
+    if key in EXPECTED_EMPTY:
+        assert not emb.rows, f"{name} {params} should be empty ({EXPECTED_EMPTY[key]})"
+    else:
         assert emb.rows, f"{name} {params} returned no rows on either engine"
+
+
+def test_every_expected_empty_case_is_run():
+    assert set(EXPECTED_EMPTY) <= {case_key(n, p) for n, p in cases()}
 
 
 def _records(engine, name: str, **params: str) -> list[dict[str, Any]]:

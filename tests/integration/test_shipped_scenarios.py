@@ -16,6 +16,8 @@ def test_shipped_scenario_runs(built_home, path):
     assert proc.returncode == 0, proc.stderr
     result = ShockResult.model_validate(json.loads(proc.stdout))
     assert result.scenario.draws == 200
+    assert result.impacts, "a shipped scenario moved nothing"
+    assert any(imp.p5 is not None for imp in result.impacts), "no impact has Monte Carlo bands"
     for imp in result.impacts:
         if imp.p5 is not None:
             assert imp.p5 <= imp.p50 <= imp.p95
