@@ -391,7 +391,7 @@ def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) 
                 where = src.get("accession") or src.get("url") or ev["source_id"]
                 quote = ev["quote"] or ev.get("locator") or ""
                 quote = quote if len(quote) <= 160 else quote[:159].rstrip() + "…"
-                out.print(f"      source [{ev['grade']}]: {where} ({ev['as_of']}) “{quote}”", markup=False, emoji=False)
+                out.print(f"      source: [{ev['grade']}] {where} ({ev['as_of']}) “{quote}”", markup=False, emoji=False)
             if not hop.evidence:
                 out.print("      source: none recorded (not shown as fact)", markup=False)
 
