@@ -128,6 +128,7 @@ def _info(json_out: bool) -> None:
         "sources": len(snap.sources),
         "facts": len(snap.facts),
         "evidence": len(snap.evidence),
+        "edges_from_filings": _edges_from_filings(snap),
         "snapshot": {
             "path": str(snap.path),
             "content_hash": snap.content_hash,
@@ -145,6 +146,19 @@ def _info(json_out: bool) -> None:
             table.add_row(f"  {k}", f"{v:>6,}")
         out.print(table)
     out.print(f"sources {doc['sources']:,}, facts {doc['facts']:,}, evidence rows {doc['evidence']:,}")
+    filed = doc["edges_from_filings"]
+    out.print(f"edges with evidence extracted from filings {filed['edges']:,} "
+              f"({filed['also_curated']:,} also curated, {filed['filings_only']:,} from filings only)")
+
+
+def _edges_from_filings(snap: Any) -> dict[str, int]:
+    """Edges whose evidence includes a relation extracted from a filing (method rule or model)."""
+    ev, edges, sources = snap.evidence, snap.edges, snap.sources
+    filings = set(sources[sources["kind"] == "filing"]["id"])
+    on_edges = ev[ev["subject_id"].isin(set(edges["id"]))]
+    filed = set(on_edges[on_edges["source_id"].isin(filings) & on_edges["method"].isin(["rule", "model"])]["subject_id"])
+    curated = set(on_edges[on_edges["method"] == "curated"]["subject_id"])
+    return {"edges": len(filed), "also_curated": len(filed & curated), "filings_only": len(filed - curated)}
 
 
 def _source_ref(snap: Any, source_id: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
