@@ -177,7 +177,8 @@ def load_filings(
         The curated records so far: companies (names, tickers, CIKs,
         aliases), products, edges and sources.
     progress : callable, optional
-        ``progress(stage, done, total)`` after each file.
+        ``progress(stage, done, total)``, counting each stage on its own:
+        "company data" (files), "filings" (accessions), "matching names and relations".
     embedder : Embedder, None or "default"
         Names the alias table cannot place are matched by this embedder
         ("default": the packaged MiniLM, loaded only if needed; None: off).
@@ -196,11 +197,15 @@ def load_filings(
     base = find_layout(Path(root))
     state = _State(known=known)
     files = sorted(p for p in base.rglob("*") if p.is_file())
-    total = len(files)
     report = progress or (lambda stage, done, total: None)
 
     # Company-level JSON first: the documents need their filers' calendars.
     doc_files: dict[tuple[str, str], list[Path]] = defaultdict(list)
+    n_company = sum(
+        1 for p in files
+        if len(p.relative_to(base).parts) == 2 and p.relative_to(base).parts[0] in ("companyfacts", "submissions")
+        and _CIK_FILE.match(p.relative_to(base).parts[1])
+    )
     done = 0
     for path in files:
         rel = path.relative_to(base).parts
@@ -224,16 +229,15 @@ def load_filings(
             except (ValueError, OSError, RecursionError) as err:
                 state.skip(path, f"unreadable {rel[0]} JSON: {str(err)[:160]}")
             done += 1
-            report("company data", done, total)
+            report("company data", done, n_company)
         elif len(rel) == 4 and rel[0] == "filings" and rel[1].isdigit() and _ACCESSION.match(rel[2]):
             doc_files[(rel[1].zfill(10), rel[2])].append(path)
         else:
             state.skip(path, "not in the EDGAR layout (companyfacts/CIK##########.json, "
                              "submissions/CIK##########.json or filings/<cik>/<accession>/<file>)")
-            done += 1
-            report("company data", done, total)
 
-    for (cik, accession), paths in sorted(doc_files.items()):
+    # progress counts each stage on its own: files of company data, then filings (one per accession)
+    for k, ((cik, accession), paths) in enumerate(sorted(doc_files.items()), 1):
         primary = _primary(paths, state.filings.get(accession))
         for path in paths:
             if path != primary:
@@ -242,10 +246,9 @@ def load_filings(
             _read_document(state, primary, cik, accession)
         except Exception as err:  # one bad document never stops the build
             state.skip(primary, f"could not parse: {type(err).__name__}: {str(err)[:160]}")
-        done += len(paths)
-        report("filings", done, total)
+        report("filings", k, len(doc_files))
 
-    return _assemble(state, embedder)
+    return _assemble(state, embedder, report)
 
 
 def _primary(paths: list[Path], meta: FilingMeta | None) -> Path:
@@ -482,7 +485,7 @@ def _source(state: _State, cik: str, accession: str, filer_name: str) -> Source:
     )
 
 
-def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
+def _assemble(state: _State, embedder: Embedder | str | None, report: Progress | None = None) -> GraphRecords:
     out = GraphRecords()
     known_ids = {n.id for n in state.known.nodes}
     new_companies: dict[str, Company] = {}
@@ -567,7 +570,7 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
     for cid, filer_company in new_companies.items():
         resolver.add(Entry(cid, filer_company.name, filer_company.aliases, filer_company.resolved))
     if emb is not None:
-        _model_pass(state, resolver, emb, filer_ids)
+        _model_pass(state, resolver, emb, filer_ids, report)
     products = {n.id: getattr(n, "category", "") for n in state.known.nodes if n.label == "Product"}
     curated = defaultdict(list)
     for e in state.known.edges:
@@ -643,13 +646,17 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
     return out
 
 
-def _model_pass(state: _State, resolver: Resolver, embedder: Embedder, filer_ids: dict[str, str]) -> None:
+def _model_pass(state: _State, resolver: Resolver, embedder: Embedder, filer_ids: dict[str, str],
+                report: Progress | None = None) -> None:
     """Add embedding-classified relations for sentences the rules left alone."""
     from .relations_model import ModelRelations, extract_model_relations
 
     model: ModelRelations | None = None
     covered = {(d.accession, r.sentence.start, r.name) for d, r in state.relations}
-    for doc, text, sections, form in sorted(state.texts, key=lambda t: t[0].accession):
+    texts = sorted(state.texts, key=lambda t: t[0].accession)
+    if report is not None:
+        report("relations by embeddings", 0, len(texts))
+    for k, (doc, text, sections, form) in enumerate(texts, 1):
         filer = filer_ids.get(doc.cik)
 
         def is_company(name: str) -> bool:
@@ -664,6 +671,8 @@ def _model_pass(state: _State, resolver: Resolver, embedder: Embedder, filer_ids
         mine = {(start, name) for acc, start, name in covered if acc == doc.accession}
         found = extract_model_relations(text, sections, form, is_company, is_filer, model, mine)
         state.relations.extend((doc, r) for r in found)
+        if report is not None:
+            report("relations by embeddings", k, len(texts))
 
 
 def _product_id(hint: str | None, products: dict[str, str]) -> str | None:
