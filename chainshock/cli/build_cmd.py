@@ -308,10 +308,9 @@ def paths(
 
 @guarded
 def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) -> None:
+    from chainshock.errors import NotFoundError
     from chainshock.graph.lookup import resolve_node
     from chainshock.queries.paths import supply_paths
-
-    from chainshock.errors import NotFoundError
 
     snap = _open_snapshot()
     labels = ["Company", "Product"]
