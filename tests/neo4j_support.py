@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from chainshock.graph.neo4j_server import free_port
-from chainshock.graph.neo4j_store import Neo4jSettings
+from chainshock.engines.neo4j_server import free_port
+from chainshock.engines.neo4j_store import Neo4jSettings
 
 __all__ = ["chainshock_cli", "start_local_neo4j"]
 

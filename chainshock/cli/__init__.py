@@ -23,11 +23,13 @@ app = typer.Typer(
 # Command modules, in the order their commands appear in --help.
 _COMMAND_MODULES = (
     "chainshock.cli.build_cmd",
+    "chainshock.cli.audit_cmd",
     "chainshock.cli.shock_cmd",
     "chainshock.cli.catalog_cmd",
     "chainshock.cli.cypher_cmd",
     "chainshock.cli.view_cmd",
     "chainshock.cli.neo4j_cmd",
+    "chainshock.cli.integrity_cmd",
 )
 
 for _name in _COMMAND_MODULES:

@@ -19,9 +19,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from chainshock.errors import BackendError
-from chainshock.graph.cypher_result import QueryResult
-from chainshock.queries.cypher_library import (
+from chainshock.engines.library import (
     ENGINES,
     LibraryQuery,
     get_query,
@@ -30,6 +28,8 @@ from chainshock.queries.cypher_library import (
     parse_query,
     split_pair,
 )
+from chainshock.engines.result import QueryResult
+from chainshock.errors import BackendError
 
 from ._common import emit_json, err, guarded, out
 from ._export import CsvOpt, ParquetOpt, XlsxOpt, check, export
@@ -73,16 +73,12 @@ def run_query(
     password: str | None = None,
 ) -> QueryResult:
     """Run ``text`` read-only on ``engine`` (opened here, closed after)."""
-    if engine == "embedded":
-        from chainshock.graph.embedded import EmbeddedEngine
+    from chainshock.engines import open_engine
 
-        with EmbeddedEngine.open(log=lambda m: err.print(m, markup=False)) as emb:
-            return emb.run(text, params)
-    from chainshock.graph.neo4j_store import Neo4jEngine, resolve_settings
-
-    settings = resolve_settings(uri, user, password)
-    with Neo4jEngine(settings) as neo:
-        return neo.run(text, params)
+    with open_engine(
+        engine, uri=uri, user=user, password=password, log=lambda m: err.print(m, markup=False)
+    ) as opened:
+        return opened.run(text, params)
 
 
 # Library parameters that name a node: a user may give an id, a ticker or a

@@ -48,7 +48,7 @@ def start_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Start Neo4j 5.26 Community from its Maven jars (fetched once) and wait for Bolt."""
-    from chainshock.graph import neo4j_server
+    from chainshock.engines import neo4j_server
 
     info = neo4j_server.start(port, heap=heap, pagecache=pagecache, timeout=timeout, log=_say)
     if as_json:
@@ -69,7 +69,7 @@ def stop_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Stop the Neo4j that `chainshock neo4j start` started here (by its pid)."""
-    from chainshock.graph import neo4j_server
+    from chainshock.engines import neo4j_server
 
     before = neo4j_server.status()
     info = neo4j_server.stop()
@@ -88,7 +88,7 @@ def status_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Say whether the local Neo4j runs, and where. Exits 1 when it does not."""
-    from chainshock.graph import neo4j_server
+    from chainshock.engines import neo4j_server
 
     info = neo4j_server.status()
     if as_json:
@@ -128,8 +128,8 @@ def load_cmd(
     With --bulk, a first load into the empty local server goes through
     `neo4j-admin database import full` instead (the server restarts once).
     """
-    from chainshock.graph.neo4j_store import connect, load_graph, resolve_settings
-    from chainshock.graph.property_graph import project
+    from chainshock.engines.neo4j_store import connect, load_graph, resolve_settings
+    from chainshock.engines.property_graph import project
     from chainshock.graph.snapshot import read_snapshot
     from chainshock.home import snapshot_dir
 
@@ -139,7 +139,7 @@ def load_cmd(
     graph = project(snapshot)
     settings = resolve_settings(uri, user, password)
     if bulk:
-        from chainshock.graph.neo4j_bulk import bulk_load
+        from chainshock.engines.neo4j_bulk import bulk_load
 
         _say(f"bulk-importing snapshot {snapshot.content_hash} into {settings.uri}")
         report = bulk_load(settings, graph, log=_say)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chainshock.errors import FilingError
 from chainshock.graph.resolve import Embedder, Entry, Match, Resolver, default_embedder, slug
 from chainshock.graph.schema import (
     Company,
@@ -33,8 +34,6 @@ from chainshock.graph.schema import (
     Source,
     edge_id,
 )
-
-from chainshock.errors import FilingError
 
 from .companyfacts import PERIODIC_FORMS, parse_companyfacts
 from .fiscal import FiscalCalendar
@@ -70,6 +69,7 @@ _RELATION_ROLES = {
     "foundry": "foundry",
     "memory_supplier": "memory_producer",
     "contract_manufacturer": "server_maker",
+    "assembly_test": "packaging",
 }
 _NAME_ROLES = {
     "anthropic": "ai_lab", "openai": "ai_lab", "intel": "chip_designer", "rivian-automotive": "device_maker",
@@ -83,6 +83,7 @@ _COMPATIBLE = {
     "memory_supplier": {"hbm", "dram", "nand", "memory"},
     "foundry": {"wafer", "gpu_accelerator", "custom_accelerator", "advanced_packaging", "foundry"},
     "contract_manufacturer": {"ai_server", "consumer_device", "gpu_accelerator", "server"},
+    "assembly_test": {"ai_server", "gpu_accelerator", "advanced_packaging", "server"},
 }
 
 
@@ -343,13 +344,17 @@ def _read_document(state: _State, path: Path, cik: str, accession: str) -> None:
                 if sec is None:
                     continue
                 for tf in statement_lines(text, sec.start, sec.end):
-                    state.observations.append(Observation(
-                        cik=cik, metric=tf.metric, end=doc.report_date, start=None, value=tf.value,
-                        accession=accession, concept=tf.label, method="text",
-                        locator=f"item {sec.key} chars {tf.offset_start}-{tf.offset_end}",
-                        quote=tf.quote, form=doc.form, filed=doc.filed, fy=doc.fy,
-                        duration="year" if (tf.duration == "year" and form.startswith("10-K")) else tf.duration,
-                    ))
+                    duration = "year" if (tf.duration == "year" and form.startswith("10-K")) else tf.duration
+                    # the current column, then the comparatives with their own period ends
+                    for back, value in ((0, tf.value), *tf.prior):
+                        column = "" if back == 0 else f" (comparative column: {back} year{'s' if back > 1 else ''} earlier)"
+                        state.observations.append(Observation(
+                            cik=cik, metric=tf.metric, end=_years_before(doc.report_date, back), start=None, value=value,
+                            accession=accession, concept=tf.label, method="text",
+                            locator=f"item {sec.key} chars {tf.offset_start}-{tf.offset_end}{column}",
+                            quote=tf.quote, form=doc.form, filed=doc.filed, fy=doc.fy - back if doc.fy else None,
+                            duration=duration,
+                        ))
         for tf in balance_sentences(text, 0, len(text), doc.report_date):
             if tf.end_date is None:
                 continue
@@ -365,6 +370,18 @@ def _read_document(state: _State, path: Path, cik: str, accession: str) -> None:
             state.concentrations.append((doc, c))
     state.relations.extend((doc, r) for r in extract_relations(text, sections, form, state_is_company(state)))
     state.texts.append((doc, text, sections, form))
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` earlier (28 February for a leap day).
+
+    >>> _years_before(dt.date(2024, 2, 29), 1)
+    datetime.date(2023, 2, 28)
+    """
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 _LONG_DATE = re.compile(r"(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2}),\s*(\d{4})")
@@ -561,7 +578,11 @@ def _assemble(state: _State, embedder: Embedder | str | None, report: Progress |
     edges: dict[str, Edge] = {}
     ordered = sorted(state.relations, key=lambda dr: (dr[1].relation == "supplier", dr[0].accession, dr[1].sentence.start, dr[1].name))
     for doc, rel in ordered:
+        if not rel.edge_type:
+            continue  # partners and competitors are extracted and measured, not supply edges
         filer = filer_ids[doc.cik]
+        if resolver.lookup(rel.name.split()[0]) is not None and resolver.lookup(rel.name.split()[0]).id == filer:  # type: ignore[union-attr]
+            continue  # the filer's own divisions ("Google Services" in Alphabet's filing)
         match: Match = resolver.resolve(rel.name)
         other = match.id
         if other == filer:

@@ -167,8 +167,8 @@ def naive_load_seconds(driver: Any, graph: Any, sample: int) -> float:
 
 def bulk_record(home: Path, graph: Any, tag: str, n_nodes: int, n: int, n_rels: int, merge: Any) -> dict[str, Any]:
     """``bulk_load`` into a fresh local Neo4j under ``home/bulk``; a MERGE load over it after."""
-    from chainshock.graph.neo4j_bulk import bulk_load
-    from chainshock.graph.neo4j_store import Neo4jSettings, connect, graph_counts, load_graph
+    from chainshock.engines.neo4j_bulk import bulk_load
+    from chainshock.engines.neo4j_store import Neo4jSettings, connect, graph_counts, load_graph
 
     bulk_home = home / "bulk"
     bulk_home.mkdir()
@@ -223,11 +223,11 @@ def main() -> None:
     parser.add_argument("--no-bulk", action="store_true", help="Skip the bulk-import case.")
     args = parser.parse_args()
 
-    from chainshock.graph.embedded import EmbeddedEngine, ensure_database
-    from chainshock.graph.neo4j_store import Neo4jEngine, Neo4jSettings, connect, load_graph
-    from chainshock.graph.property_graph import project
+    from chainshock.engines.embedded import EmbeddedEngine, ensure_database
+    from chainshock.engines.library import load_library
+    from chainshock.engines.neo4j_store import Neo4jEngine, Neo4jSettings, connect, load_graph
+    from chainshock.engines.property_graph import project
     from chainshock.graph.snapshot import read_snapshot, write_snapshot
-    from chainshock.queries.cypher_library import load_library
 
     n = args.edges
     tag = "1m" if n == 1_000_000 else f"{n}"

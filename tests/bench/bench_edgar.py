@@ -38,9 +38,10 @@ def _html_docs() -> list[Path]:
 
 
 def case_load_all() -> dict[str, Any]:
+    from edgar_support import known_records
+
     from chainshock.graph.resolve import default_embedder
     from chainshock.loaders.edgar import load_filings
-    from edgar_support import known_records
 
     embedder = default_embedder()
     embedder.encode(["warm up"])  # the model loads outside the timed region
@@ -81,8 +82,9 @@ def case_load_all() -> dict[str, Any]:
 
 
 def case_inline() -> dict[str, Any]:
-    from chainshock.loaders.edgar.ixbrl import parse_inline_xbrl
     from edgar.documents import parse_html
+
+    from chainshock.loaders.edgar.ixbrl import parse_inline_xbrl
 
     docs = [p.read_bytes() for p in _html_docs()]
     start = time.perf_counter()

@@ -34,12 +34,13 @@ from benchlib import write_records
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))
 
+from chromium_support import SKIP_MESSAGE, chromium_executable, launch, open_file  # noqa: E402
+from pyvis.network import Network  # noqa: E402
+
 from chainshock.graph.snapshot import Snapshot, records_to_tables  # noqa: E402
 from chainshock.viz.synthetic import synthetic_records  # noqa: E402
 from chainshock.viz.view import build_view  # noqa: E402
 from chainshock.viz.view_html import write_view  # noqa: E402
-from chromium_support import SKIP_MESSAGE, chromium_executable, launch, open_file  # noqa: E402
-from pyvis.network import Network  # noqa: E402
 
 DRAW_TIMEOUT_MS = 300_000
 

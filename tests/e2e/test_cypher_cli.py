@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from chainshock.graph.neo4j_server import free_port
-from chainshock.graph.schema import Company, GraphRecords
-from chainshock.graph.snapshot import records_to_tables, write_snapshot
 from minigraph import mini_records, write_mini_snapshot
 from neo4j_support import chainshock_cli
+
+from chainshock.engines.neo4j_server import free_port
+from chainshock.graph.schema import Company, GraphRecords
+from chainshock.graph.snapshot import records_to_tables, write_snapshot
 
 
 @pytest.fixture()

@@ -13,11 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-from chainshock.graph.snapshot import read_snapshot
-from chainshock.viz.synthetic import synthetic_records
 from chromium_support import SKIP_MESSAGE, chromium_executable, launch, open_file, pixel_stats
 from support import run_cli
 from viz_fixtures import HOSTILE_NAME, HOSTILE_QUOTE, HOSTILE_TITLE, home_with, hostile_records
+
+from chainshock.graph.snapshot import read_snapshot
+from chainshock.viz.synthetic import synthetic_records
 
 pytestmark = [
     pytest.mark.browser,
@@ -66,10 +67,10 @@ def _hover(page, node_id: str) -> None:
 
 def _tooltip(page):
     page.wait_for_function(
-        "() => { const t = document.querySelector('div.vis-tooltip'); return t && t.style.visibility === 'visible'; }",
+        "() => { const t = document.getElementById('tooltip'); return t && t.style.display === 'block'; }",
         timeout=10_000,
     )
-    return page.locator("div.vis-tooltip")
+    return page.locator("#tooltip")
 
 
 def test_view_counts_match_the_snapshot_and_loads_nothing_from_the_network(browser, synthetic_view):

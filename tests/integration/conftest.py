@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chainshock.graph.neo4j_store import Neo4jSettings
 from minigraph import write_mini_snapshot
 from neo4j_support import chainshock_cli, start_local_neo4j
+
+from chainshock.engines.neo4j_store import Neo4jSettings
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,11 @@ import json
 from collections import Counter
 
 import pytest
+from support import SHARED_FILINGS, run_cli
+
 from chainshock.data import data_dir
 from chainshock.graph.snapshot import read_snapshot
 from chainshock.loaders.curated import load_curated
-from support import SHARED_FILINGS, run_cli
 
 REQUIRED = {
     "hyperscaler": ["microsoft", "amazon", "alphabet", "meta", "oracle"],

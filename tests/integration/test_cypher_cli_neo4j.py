@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from chainshock.graph.neo4j_store import Neo4jSettings
 from minigraph import write_mini_snapshot
+
+from chainshock.engines.neo4j_store import Neo4jSettings
 
 pytestmark = pytest.mark.neo4j
 

@@ -20,19 +20,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chainshock.graph.cypher_result import normalise_rows, to_plain
-from chainshock.graph.neo4j_server import free_port
-from chainshock.graph.neo4j_store import (
+from neo4j_support import chainshock_cli, start_local_neo4j
+
+from chainshock.engines.library import LibraryQuery, load_library, split_pair
+from chainshock.engines.neo4j_server import free_port
+from chainshock.engines.neo4j_store import (
     Neo4jEngine,
     Neo4jSettings,
     connect,
     graph_counts,
     load_graph,
 )
-from chainshock.graph.property_graph import PropertyGraph, project
+from chainshock.engines.property_graph import PropertyGraph, project
+from chainshock.engines.result import normalise_rows, to_plain
 from chainshock.graph.snapshot import read_snapshot
-from chainshock.queries.cypher_library import LibraryQuery, load_library, split_pair
-from neo4j_support import chainshock_cli, start_local_neo4j
 
 pytestmark = pytest.mark.neo4j
 

@@ -11,13 +11,13 @@ import os
 from pathlib import Path
 
 import pytest
-from chainshock.graph.neo4j_store import connect, graph_counts, load_graph
-from chainshock.graph.property_graph import project_tables
-from chainshock.graph.snapshot import records_to_tables
-from chainshock.viz.synthetic import synthetic_records
 from neo4j_support import chainshock_cli, start_local_neo4j
 
+from chainshock.engines.neo4j_store import connect, graph_counts, load_graph
+from chainshock.engines.property_graph import project_tables
 from chainshock.errors import BackendError
+from chainshock.graph.snapshot import records_to_tables
+from chainshock.viz.synthetic import synthetic_records
 
 pytestmark = pytest.mark.neo4j
 

@@ -1,9 +1,10 @@
 import pytest
-from chainshock.graph.build import build
+from support import MINI
+
+from chainshock.build import build
 from chainshock.graph.project import supply_flow_graph, to_networkx
 from chainshock.graph.snapshot import read_snapshot
 from chainshock.queries.matrices import build_system
-from support import MINI
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from pydantic import ValidationError
+
 from chainshock.graph.schema import (
     Company,
     Contract,
@@ -16,7 +18,6 @@ from chainshock.graph.schema import (
     tier_of,
     validate_graph,
 )
-from pydantic import ValidationError
 
 EV = (Evidence(source_id="src:a", quote="q", as_of=dt.date(2025, 1, 1)),)
 

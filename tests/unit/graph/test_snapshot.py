@@ -3,12 +3,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from chainshock.graph import snapshot as snapshot_mod
-from chainshock.graph.build import build
-from chainshock.graph.snapshot import TABLES, read_snapshot
 from support import MINI
 
+from chainshock.build import build
 from chainshock.errors import SnapshotError
+from chainshock.graph import snapshot as snapshot_mod
+from chainshock.graph.snapshot import TABLES, read_snapshot
 
 
 def table_bytes(path: Path) -> dict[str, bytes]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from chainshock.queries.attribution import top_walks
-from chainshock.queries.propagation import solve
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from chainshock.queries.attribution import top_walks
+from chainshock.queries.propagation import solve
 
 
 def _all_walks(M: np.ndarray, s: np.ndarray, depth: int):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
 from chainshock.queries.matrices import build_system
 from chainshock.queries.montecarlo import percentiles, sample, triangular
 

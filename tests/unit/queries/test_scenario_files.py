@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from chainshock.queries.scenario import load_scenario, resolve_scenario, scenario_from_shock
 
 from chainshock.errors import ScenarioError
+from chainshock.queries.scenario import load_scenario, resolve_scenario, scenario_from_shock
 
 
 def _write(tmp_path: Path, text: str) -> Path:

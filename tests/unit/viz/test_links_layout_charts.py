@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from chainshock.viz.charts import Bar, Series, bar_chart, line_chart, nice_ticks, pct, usd
 from chainshock.viz.layout import COLUMNS, column_of, tier_layout
 from chainshock.viz.links import edgar_url, safe_url, source_url

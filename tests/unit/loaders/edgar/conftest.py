@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from chainshock.graph.schema import GraphRecords
 from edgar_support import known_records
+
+from chainshock.graph.schema import GraphRecords
 
 REPO = Path(__file__).resolve().parents[4]
 

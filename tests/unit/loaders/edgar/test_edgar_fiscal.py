@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+
 from chainshock.loaders.edgar.fiscal import FiscalCalendar, duration_kind
 
 

@@ -17,11 +17,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from chainshock.loaders.edgar import load_filings
-from chainshock.loaders.edgar.live import EdgarClient, TokenBucket, check_user_agent, fetch
 from edgar_support import known_records
 
 from chainshock.errors import FilingError
+from chainshock.loaders.edgar import load_filings
+from chainshock.loaders.edgar.live import EdgarClient, TokenBucket, check_user_agent, fetch
 
 UA = "Chainshock Tests tests@example.com"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from chainshock.loaders.edgar.relations_model import ModelRelations, extract_model_relations
 from chainshock.loaders.edgar.sections import Section
 

@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from chainshock.loaders.edgar import load_filings
-from chainshock.loaders.edgar.load import find_layout
 from edgar_support import known_records
 
 from chainshock.errors import FilingError
+from chainshock.loaders.edgar import load_filings
+from chainshock.loaders.edgar.load import find_layout
 
 
 def _copy(filings: Path, dest: Path, *parts: str) -> Path:

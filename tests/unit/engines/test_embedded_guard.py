@@ -6,9 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from chainshock.graph.cypher_result import normalise_rows, to_plain
-from chainshock.graph.embedded import check_statement
 
+from chainshock.engines.embedded import check_statement
+from chainshock.engines.result import normalise_rows, to_plain
 from chainshock.errors import BackendError
 
 

@@ -40,7 +40,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from .snapshot import Snapshot
+from chainshock.graph.snapshot import Snapshot
 
 __all__ = [
     "NODE_COLUMNS",

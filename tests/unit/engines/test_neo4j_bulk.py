@@ -7,18 +7,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from chainshock.graph.neo4j_bulk import (
+from minigraph import mini_records
+
+from chainshock.engines.neo4j_bulk import (
     _empty_list_fixes,
     import_arguments,
     node_header,
     rel_header,
     write_import_csv,
 )
-from chainshock.graph.property_graph import NodeTable, PropertyGraph, RelTable, project_tables
-from chainshock.graph.snapshot import records_to_tables
-from minigraph import mini_records
-
+from chainshock.engines.property_graph import NodeTable, PropertyGraph, RelTable, project_tables
 from chainshock.errors import BackendError
+from chainshock.graph.snapshot import records_to_tables
 
 
 def tiny(names: list[str | None], roles: list[list[str] | None]) -> PropertyGraph:

@@ -6,14 +6,14 @@ import re
 import shlex
 
 import pytest
-from chainshock.queries.cypher_library import (
+
+from chainshock.engines.library import (
     get_query,
     load_library,
     parse_adhoc_params,
     parse_param_value,
     parse_query,
 )
-
 from chainshock.errors import BackendError, NotFoundError
 
 LIB = load_library()

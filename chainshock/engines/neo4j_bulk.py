@@ -1,6 +1,6 @@
 """First loads into an empty local Neo4j with the offline bulk importer.
 
-The ``MERGE`` loader (:func:`chainshock.graph.neo4j_store.load_graph`) works
+The ``MERGE`` loader (:func:`chainshock.engines.neo4j_store.load_graph`) works
 against any server and is idempotent, but every row is a lookup plus a write
 through the transaction log: about 10,000 relationships/s on two cores.
 ``neo4j-admin database import full`` writes the store files directly and is

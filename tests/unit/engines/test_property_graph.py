@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chainshock.graph.property_graph import (
+from minigraph import mini_records
+
+from chainshock.engines.property_graph import (
     NODE_COLUMNS,
     REL_COLUMNS,
     flatten_properties,
     project_tables,
 )
 from chainshock.graph.snapshot import records_to_tables
-from minigraph import mini_records
 
 
 def graph():
@@ -20,6 +21,7 @@ def graph():
 
 def test_every_label_and_type_has_its_fixed_columns_first():
     g = graph()
+    assert g.nodes and g.rels
     for label, table in g.nodes.items():
         assert list(table.columns)[: len(NODE_COLUMNS[label])] == list(NODE_COLUMNS[label])
         assert next(iter(table.columns)) == "id"
