@@ -245,7 +245,7 @@ def register(app: typer.Typer) -> None:
         check(csv, parquet, xlsx)
         result = run_query(text, params, engine, uri=uri, user=user, password=password)
 
-        def tables():  # type: ignore[no-untyped-def]
+        def tables() -> dict[str, Any]:
             from chainshock.queries.frames import frame
 
             return {label or "rows": frame(result.records(), list(result.columns))}
