@@ -71,27 +71,44 @@ def view(
         typer.Option(help="Show only companies with this role (repeatable), e.g. memory_producer."),
     ] = None,
     scenario: Annotated[
-        Path | None, typer.Option(help="Size nodes by this scenario's price change (a scenario YAML).")
+        Path | None,
+        typer.Option(help="Show this scenario's story: who gains and who pays, by quarter (a scenario YAML)."),
     ] = None,
+    threshold: Annotated[
+        float, typer.Option(help="With --scenario: smallest price change shown, in percent.", min=0.0)
+    ] = 0.5,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="With --scenario: show every node, not only what the shock moves.")
+    ] = False,
 ) -> None:
     """Write an interactive view of the graph as one HTML file that works offline.
 
     Nodes are laid out by tier (memory -> chips -> servers -> cloud ->
-    software -> consumers), coloured by role, sized by impact with
-    --scenario; hover or click for facts and evidence with source links.
+    software -> consumers) and coloured by role. With --scenario the view
+    shows what the shock moves and the paths that carry it, companies
+    filled green (gain) or red (loss) by their change of operating income
+    in USD, with a quarter slider; hover or click for facts and evidence
+    with source links.
     Examples:
 
         chainshock view --out graph.html
         chainshock view --focus "SK hynix" --hops 2 --out hynix.html
         chainshock view --role memory_producer --role chip_designer --out chips.html
         chainshock view --scenario scenarios/memory-squeeze.yaml --out graph.html
+        chainshock view --scenario scenarios/memory-squeeze.yaml --all --out whole.html
     """
-    _view(out_path, focus, hops, role or [], scenario)
+    _view(out_path, focus, hops, role or [], scenario, threshold / 100.0, not show_all)
 
 
 @guarded
 def _view(
-    out_path: Path, focus: str | None, hops: int, roles: list[str], scenario: Path | None
+    out_path: Path,
+    focus: str | None,
+    hops: int,
+    roles: list[str],
+    scenario: Path | None,
+    threshold: float = 0.005,
+    story: bool = True,
 ) -> None:
     from chainshock.viz.view import build_view
     from chainshock.viz.view_html import write_view
@@ -103,7 +120,9 @@ def _view(
     title = "chainshock: AI supply chain"
     if result is not None:
         title += f" under “{result.scenario.name}”"
-    graph_view = build_view(snapshot, focus=focus_id, hops=hops, roles=roles, result=result, title=title)
+    graph_view = build_view(
+        snapshot, focus=focus_id, hops=hops, roles=roles, result=result, title=title, story=story, threshold=threshold
+    )
     if not graph_view.nodes:
         raise OutputError("nothing to show: no node matches --focus/--role; widen the filter")
     path = write_view(graph_view, out_path)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from chromium_support import SKIP_MESSAGE, chromium_executable, launch, open_file
+from markdown_it import MarkdownIt
 from support import MINI, REPO, run_cli
 from viz_fixtures import HOSTILE_NAME, HOSTILE_QUOTE, home_with, hostile_records
 
 from chainshock.viz.report_model import Report
-from markdown_it import MarkdownIt
 
 SCENARIO = """\
 name: hbm-test

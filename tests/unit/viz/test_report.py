@@ -7,15 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 from viz_fixtures import HOSTILE_NAME, hostile_records
 
 from chainshock.graph.snapshot import Snapshot, records_to_tables
 from chainshock.queries.scenario import scenario_from_shock
 from chainshock.queries.shock import prepare, run_shock
 from chainshock.viz.report import build_report, contract_counts, md_text, render, write_report
-from chainshock.viz.story import short_name
-from markdown_it import MarkdownIt
 from chainshock.viz.report_model import Report, schema_text
+from chainshock.viz.story import short_name
 
 REPO = Path(__file__).resolve().parents[3]
 
