@@ -6,7 +6,7 @@ OUT    := out
 STAMP  := $(VENV)/.installed
 CORE   := $(VENV)/.installed-core
 
-.PHONY: install install-core demo test test-fast bench eval lint typecheck clean
+.PHONY: install install-core demo test test-fast bench eval lint typecheck clean chaos
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,8 @@ demo: install-core
 	@echo "Graph view: $(abspath $(OUT)/graph.html)"
 
 ## test: install what the tests need (dev and nlp extras, Chromium, Java 17 + Maven) and run them all; the test session starts a real Neo4j from its Maven Central jars
+# A missing real component (the shared filings, Chromium, Java) fails `make test` instead of skipping tests.
+test: export CHAINSHOCK_REQUIRE_ALL := 1
 test: install
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-neo4j-deps.sh
@@ -57,9 +59,11 @@ bench: install
 eval: install
 	$(BIN)/python -m chainshock.loaders.edgar.evaluate
 
+## lint: ruff, mypy, and the layer contract (import-linter; see [tool.importlinter] in pyproject.toml)
 lint: install
 	$(BIN)/ruff check .
 	bash scripts/typecheck.sh
+	bash scripts/lint-imports.sh
 
 typecheck: install
 	bash scripts/typecheck.sh

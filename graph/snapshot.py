@@ -14,6 +14,7 @@ inputs gives byte-identical tables (the manifest records build time apart).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -28,8 +29,21 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from chainshock.errors import SnapshotError
+from chainshock.errors import NotFoundError, SnapshotError
 
+from .integrity import (
+    check_snapshot,
+    damaged_message,
+    file_digest,
+    file_problems,
+    keep_versions,
+    prune_versions,
+    read_manifest,
+    staging_prefix,
+    swap_link,
+    versions_dir,
+)
+from .records import EdgeRecord, NodeRecord, edge_records, node_records
 from .schema import SCHEMA_VERSION, Estimate, Evidence, GraphRecords
 
 __all__ = [
@@ -42,7 +56,6 @@ __all__ = [
 ]
 
 TABLES = ("nodes", "edges", "evidence", "facts", "sources")
-_KEEP_VERSIONS = 2
 
 _SCHEMAS: dict[str, pa.Schema] = {
     "nodes": pa.schema(
@@ -239,13 +252,15 @@ def _to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     )
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @dataclass
 class Snapshot:
-    """An opened snapshot: the tables as pandas DataFrames plus the manifest."""
+    """An opened snapshot: the tables as pandas DataFrames plus the manifest.
+
+    The tables keep their flat parquet form (``properties`` as JSON text);
+    the typed read side is :meth:`node`, :meth:`node_records` and
+    :meth:`edge_records`, decoded from the tables once per snapshot, on first
+    use (see :mod:`chainshock.graph.records`).
+    """
 
     path: Path
     manifest: dict[str, Any]
@@ -254,26 +269,50 @@ class Snapshot:
     evidence: pd.DataFrame
     facts: pd.DataFrame
     sources: pd.DataFrame
-    _props: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    _nodes_by_id: dict[str, NodeRecord] | None = field(default=None, repr=False, compare=False)
+    _edge_list: tuple[EdgeRecord, ...] | None = field(default=None, repr=False, compare=False)
 
     def table(self, name: str) -> pd.DataFrame:
+        """A table by name (one of :data:`TABLES`)."""
         return getattr(self, name)
 
-    def node_properties(self, node_id: str) -> dict[str, Any]:
-        if not self._props:
-            self._props = {
-                row.id: json.loads(row.properties) for row in self.nodes.itertuples(index=False)
-            }
-        return self._props.get(node_id, {})
+    def node_records(self) -> Mapping[str, NodeRecord]:
+        """Every node as a typed record, keyed by id (decoded once, then cached)."""
+        if self._nodes_by_id is None:
+            self._nodes_by_id = node_records(self.nodes)
+        return self._nodes_by_id
 
-    def edge_properties(self) -> list[dict[str, Any]]:
-        return [json.loads(p) for p in self.edges["properties"]]
+    def edge_records(self) -> tuple[EdgeRecord, ...]:
+        """Every edge as a typed record, in table order (decoded once, then cached)."""
+        if self._edge_list is None:
+            self._edge_list = edge_records(self.edges)
+        return self._edge_list
+
+    def node(self, node_id: str) -> NodeRecord:
+        """The node with id ``node_id``.
+
+        Raises
+        ------
+        NotFoundError
+            When the snapshot has no such node.
+        """
+        try:
+            return self.node_records()[node_id]
+        except KeyError:
+            raise NotFoundError(f"no node {node_id!r} in the snapshot; `chainshock info` counts what it holds") from None
+
+    def node_props(self, node_id: str) -> Mapping[str, Any]:
+        """A node's decoded properties (empty for an unknown id)."""
+        record = self.node_records().get(node_id)
+        return record.properties if record is not None else {}
 
     def evidence_for(self, subject_id: str) -> pd.DataFrame:
+        """The evidence rows of one edge, node or fact."""
         return self.evidence[self.evidence["subject_id"] == subject_id]
 
     @property
     def content_hash(self) -> str:
+        """The manifest's hash of the tables' bytes."""
         return str(self.manifest.get("content_hash", ""))
 
 
@@ -283,35 +322,71 @@ def write_snapshot(
     *,
     inputs: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
+    keep: int | None = None,
 ) -> Path:
     """Write ``tables`` as a snapshot at ``path``, atomically.
 
     ``path`` becomes a symlink to ``<parent>/.<name>.versions/<hash>``; the
     swap is a single ``os.replace``, so readers see the old snapshot or the
-    new one, never a mix. Older versions beyond the last two are pruned.
+    new one, never a mix. Versions beyond the newest ``keep`` (default
+    ``$CHAINSHOCK_KEEP_VERSIONS`` or 3) are pruned; ``chainshock restore``
+    goes back to a kept one.
 
     Returns the resolved directory holding the new tables.
+
+    Raises
+    ------
+    SnapshotError
+        When the file system is full, read-only or refuses the write (the
+        previous snapshot is left as it was).
     """
     target = Path(path).absolute()
+    try:
+        return _write(tables, target, inputs=inputs, extra=extra, keep=keep)
+    except OSError as e:
+        if e.errno not in _NO_ROOM:
+            raise
+        raise SnapshotError(
+            f"cannot write the snapshot under {target.parent}: {e.strerror}; free some space "
+            "(or choose another --out) and build again - the previous snapshot is unchanged"
+        ) from None
+
+
+# Errors that mean "this file system will not take the snapshot", not a bug.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EFBIG}
+
+
+def _write(
+    tables: Mapping[str, pd.DataFrame],
+    target: Path,
+    *,
+    inputs: Mapping[str, str] | None,
+    extra: Mapping[str, Any] | None,
+    keep: int | None,
+) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    versions = target.parent / f".{target.name}.versions"
+    versions = versions_dir(target)
     versions.mkdir(exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=versions))
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(), dir=versions))
     try:
         digests: dict[str, str] = {}
+        sizes: dict[str, int] = {}
         counts: dict[str, int] = {}
         for name in sorted(tables):
             frame = tables[name]
             out = staging / f"{name}.parquet"
             pq.write_table(_to_arrow(name, frame), out, compression="zstd", write_statistics=True)
-            digests[name] = _digest(out)
+            digests[name] = file_digest(out)
+            sizes[name] = out.stat().st_size
             counts[name] = len(frame)
         content_hash = hashlib.sha256(canonical_json(digests).encode()).hexdigest()[:16]
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "content_hash": content_hash,
             "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-            "tables": {n: {"rows": counts[n], "sha256": digests[n]} for n in sorted(digests)},
+            "tables": {
+                n: {"rows": counts[n], "bytes": sizes[n], "sha256": digests[n]} for n in sorted(digests)
+            },
             "inputs": dict(sorted((inputs or {}).items())),
             **dict(extra or {}),
         }
@@ -319,59 +394,76 @@ def write_snapshot(
         for f in staging.iterdir():
             with open(f, "rb") as fh:
                 os.fsync(fh.fileno())
-        final = versions / content_hash
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(staging, final)
+        _fsync_dir(staging)
         if target.exists() and not target.is_symlink():
             if not (target / "manifest.json").exists() and any(target.iterdir()):
                 raise SnapshotError(
                     f"{target} exists and is not a chainshock snapshot; choose another --out"
                 )
             shutil.rmtree(target)
-        link = target.parent / f".{target.name}.link-{os.getpid()}"
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        os.symlink(os.path.relpath(final, target.parent), link)
-        os.replace(link, target)
+        final = _place_version(staging, versions / content_hash, manifest)
+        swap_link(target, final)
+        _fsync_dir(target.parent)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _prune(versions, keep=final)
+    prune_versions(target, keep if keep is not None else keep_versions(), also_keep=[final])
     return final
 
 
-def _prune(versions: Path, keep: Path) -> None:
-    dirs = sorted(
-        (d for d in versions.iterdir() if d.is_dir() and not d.name.startswith(".staging-")),
-        key=lambda d: d.stat().st_mtime,
-        reverse=True,
-    )
-    kept = 0
-    for d in dirs:
-        if d == keep or kept < _KEEP_VERSIONS:
-            kept += 1
-            continue
-        shutil.rmtree(d, ignore_errors=True)
+def _place_version(staging: Path, final: Path, manifest: Mapping[str, Any]) -> Path:
+    """Move ``staging`` to ``final``; an intact identical version already there is reused.
+
+    Reusing (rather than deleting and renaming) keeps a reader that holds
+    the same version open from ever seeing its files vanish.
+    """
+    if final.is_dir():
+        try:
+            intact = not file_problems(final, read_manifest(final), manifest["tables"], full=True)
+        except SnapshotError:
+            intact = False
+        if intact:
+            tmp = final / f".manifest.{os.getpid()}"
+            tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            os.replace(tmp, final / "manifest.json")
+            shutil.rmtree(staging, ignore_errors=True)
+            os.utime(final)
+            return final
+        aside = final.with_name(f".damaged-{os.getpid()}-{final.name}")
+        os.replace(final, aside)
+        shutil.rmtree(aside, ignore_errors=True)
+    os.replace(staging, final)
+    return final
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     """Open the snapshot at ``path``.
 
+    File sizes are checked against the manifest on every open, full hashes
+    on the first open of a version (see :mod:`chainshock.graph.integrity`).
+
     Raises
     ------
     SnapshotError
-        When there is no snapshot, it is incomplete, or its schema version
-        differs from this chainshock's.
+        When there is no snapshot, a file is missing or damaged (the message
+        names it and the fix), or its schema version differs from this
+        chainshock's.
     """
     root = Path(path)
-    manifest_path = root / "manifest.json"
-    if not manifest_path.exists():
-        raise SnapshotError(f"no snapshot at {root}; run `chainshock build` first")
-    try:
-        manifest = json.loads(manifest_path.read_text())
-    except json.JSONDecodeError as err:
-        raise SnapshotError(f"{manifest_path} is not valid JSON ({err}); rebuild with `chainshock build`") from err
+    folder, manifest = check_snapshot(root, TABLES)
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise SnapshotError(
             f"snapshot at {root} has schema version {manifest.get('schema_version')}, "
@@ -379,11 +471,19 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
         )
     frames: dict[str, pd.DataFrame] = {}
     for name in TABLES:
-        file = root / f"{name}.parquet"
-        if not file.exists():
-            raise SnapshotError(f"snapshot at {root} lacks {name}.parquet; rebuild with `chainshock build`")
-        frames[name] = _nones(pq.read_table(file).to_pandas())
-    return Snapshot(path=root.resolve(), manifest=manifest, **frames)
+        frames[name] = _nones(_read_table(root, folder, name).to_pandas())
+    return Snapshot(path=folder, manifest=manifest, **frames)
+
+
+def _read_table(root: Path, folder: Path, name: str) -> pa.Table:
+    """One table of the version ``folder``; a file parquet cannot read is a SnapshotError."""
+    try:
+        return pq.read_table(folder / f"{name}.parquet")
+    except (OSError, pa.ArrowException) as e:
+        problem = " ".join(str(e).split())[:160]
+        raise SnapshotError(
+            damaged_message(root, folder, [(f"{name}.parquet", f"parquet cannot read it ({problem})")])
+        ) from None
 
 
 def _nones(frame: pd.DataFrame) -> pd.DataFrame:
@@ -393,11 +493,3 @@ def _nones(frame: pd.DataFrame) -> pd.DataFrame:
             values = frame[col].astype(object)
             frame[col] = values.where(values.notna(), None)
     return frame
-
-
-def node_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A node row as a flat dict (properties merged in), for display and JSON."""
-    out = {"id": row["id"], "label": row["label"], "name": row["name"], "roles": list(row["roles"])}
-    out.update(json.loads(row["properties"]))
-    return out
-

@@ -93,6 +93,7 @@ def run_capex(
     *,
     segment: np.ndarray,
     product: np.ndarray,
+    cost_to_revenue: np.ndarray | None = None,
 ) -> CapexRun:
     """Demand-pull of the scenario's capex change, its result rows and its ledger."""
     n, C = system.n, V.shape[1]
@@ -130,12 +131,15 @@ def run_capex(
         rev = latest_fact(facts, sources, system.ids[k], ("revenue",))
         if oi is not None and rev is not None and rev.value > 0:
             margin[k] = oi.value / rev.value
-    unknown = [system.ids[k] for k in range(n) if system.labels[k] == "Company" and abs(dx[k, 0]) > 0
+    unknown = [k for k in range(n) if system.labels[k] == "Company" and abs(dx[k, 0]) > 0
                and np.isnan(margin[k]) and not segment[k]]
-    if unknown:
+    if unknown and cost_to_revenue is not None:
+        for k in unknown:
+            margin[k] = max(0.0, 1.0 - float(cost_to_revenue[k]))
         notes.append(
             "Capex: no filed operating margin (operating income / revenue) for "
-            + ", ".join(unknown) + "; their extra revenue is booked with costs equal to it (no Δoperating income)."
+            + ", ".join(system.ids[k] for k in unknown)
+            + "; their extra revenue is booked at 1 − cost-to-revenue (a gross margin: an upper bound, estimate)."
         )
     ledger = capex_ledger(system.rows, system.cols, V, dx, dcapex, unallocated, margin, life, Q,
                           segment=segment, product=product)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ledger import Ledger, balance
+from .ledger import Ledger
 from .propagation import neumann_draws, scatter_matrix
 
 __all__ = ["capex_ledger", "demand_pull", "final_demand"]

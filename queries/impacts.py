@@ -61,7 +61,7 @@ def impacts(
     out: list[Impact] = []
     for k in range(system.n):
         is_company = system.labels[k] == "Company"
-        money = max(abs(rev[k, 0]), abs(cst[k, 0])) if is_company else 0.0
+        money = max(abs(rev[k, 0]), abs(cst[k, 0]), abs(oi[k, 0])) if is_company else 0.0
         if max(abs(last[k, 0]), abs(SS[k, 0])) <= _TINY and money <= 1e-6:
             continue
         p5, p50, p95 = _stats(last[k])

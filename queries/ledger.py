@@ -150,15 +150,21 @@ def price_ledger(
     Q, n, C = P.shape
     E = len(rows)
     produces = product[cols] if produces is None else produces
-    rev_base = np.nan_to_num(np.asarray(revenue, dtype=float), nan=0.0)
-    sized = ~segment[cols] & np.isfinite(np.asarray(revenue, dtype=float)[cols]) if E else np.zeros(0, dtype=bool)
-    flow = np.where(sized[:, None], V * rev_base[cols][:, None], 0.0) if E else np.zeros((0, C))
+    revenue = np.asarray(revenue, dtype=float).copy()
     G_sell = scatter_matrix(rows, n)
     G_buy = scatter_matrix(cols, n)
+    # a product without a market size is as big as what the graph's buyers spend on it
+    bought = ~product[cols] & ~segment[cols] & np.isfinite(revenue[cols]) if E else np.zeros(0, dtype=bool)
+    spend = _sum_rows(G_sell, np.where(bought, V[:, 0] * np.nan_to_num(revenue[cols]), 0.0)) if E else np.zeros(n)
+    implicit = product & ~np.isfinite(revenue)
+    revenue[implicit] = spend[implicit]
+    rev_base = np.nan_to_num(revenue, nan=0.0)
+    sized = ~segment[cols] & np.isfinite(revenue[cols]) if E else np.zeros(0, dtype=bool)
+    flow = np.where(sized[:, None], V * rev_base[cols][:, None], 0.0) if E else np.zeros((0, C))
     sold = _sum_rows(G_sell, flow) if E else np.zeros((n, C))
     remainder = np.maximum(rev_base[:, None] - sold, 0.0)
     remainder[segment] = 0.0
-    unsized = tuple(int(k) for k in np.flatnonzero((sold[:, 0] > rev_base * (1 + 1e-9)) & ~segment & (rev_base > 0)))
+    unsized = tuple(int(k) for k in np.flatnonzero((sold[:, 0] > rev_base * (1 + 1e-9)) & ~segment & ~implicit))
     # final demand of each seller goes to the segments it supplies, by the segment edges' shares
     to_seg = segment[cols] if E else np.zeros(0, dtype=bool)
     seg_w = np.where(to_seg[:, None], V, 0.0) if E else np.zeros((0, C))

@@ -31,10 +31,10 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "BalanceRow",
     "CapexReach",
     "CapexResult",
     "CapexShock",
-    "BalanceRow",
     "ContractShield",
     "Conversion",
     "Impact",
@@ -46,10 +46,10 @@ __all__ = [
     "PathEdge",
     "QuarterValue",
     "ScenarioInfo",
+    "SensitivityRow",
     "ShockPath",
     "ShockResult",
     "ShockSpec",
-    "SensitivityRow",
 ]
 
 

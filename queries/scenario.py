@@ -290,7 +290,7 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Callable[[tuple[Any, ...]
     ScenarioError
         ``file:line: field: what is wrong``.
     """
-    from chainshock.loaders.curated.yamlio import line_of, load_yaml, strip_marks
+    from chainshock.yamlio import line_of, load_yaml, strip_marks
 
     file = Path(path)
     if not file.is_file():

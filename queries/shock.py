@@ -35,18 +35,27 @@ import pandas as pd
 from chainshock.errors import ScenarioError
 
 from .capex import run_capex
-from .contracts import Quarter, Shields, cost_change, current_quarter, parse_quarter, quarterly_path, quarters, shields
+from .contracts import (
+    Quarter,
+    Shields,
+    cost_change,
+    current_quarter,
+    parse_quarter,
+    quarterly_path,
+    quarters,
+    shields,
+)
 from .facts import Bases, company_bases
 from .impacts import balance_rows, conversions, impacts, ledger_rows, paths
 from .ledger import Ledger, price_ledger
 from .matrices import ContractTerm, System, build_system, contract_terms, value_terms
 from .montecarlo import Draws, sample, triangular
 from .propagation import check_convergence, neumann_draws, price_operator, scatter_matrix
-from .result import ContractShield, ScenarioInfo, ShockResult, ShockSpec
+from .result import ContractShield, ScenarioInfo, SensitivityRow, ShockResult, ShockSpec
 from .scenario import Scenario, resolve_scenario
 from .valuation import index_impacts, valuation_draws
 
-__all__ = ["PCT_RANGE", "prepare", "run_scenario", "run_shock", "scenario_warnings"]
+__all__ = ["PCT_RANGE", "SENSITIVITY_INPUTS", "prepare", "run_scenario", "run_shock", "scenario_warnings", "sensitivity"]
 
 # |pct| outside this range needs --allow-extreme (or allow_extreme: true in the scenario)
 PCT_RANGE = (-90.0, 300.0)
@@ -173,6 +182,7 @@ def _solve(system: System, draws: Draws, sh: _Shocks, mults: list[np.ndarray] | 
     carry = theta.copy()
     carry[final] = 1.0  # what a final buyer pays more is its price change; no one buys from it
     W = carry[system.cols] * V
+    check_convergence(price_operator(system.coefficients("base"), carry[:, 0]), system.ids)
     idx, prod = _product_premium(system)
     S, steady = sh.S.copy(), sh.steady.copy()
     if idx.size:  # a product's own shock reaches buyers through the SUPPLIES edges that name it
@@ -205,8 +215,12 @@ def run_shock(
     file: str | None = None,
     start: str | None = None,
     today: dt.date | None = None,
+    case: tuple[str, int] | None = None,
 ) -> ShockResult:
     """Propagate ``scenario`` through ``snapshot``: prices, the dollar ledger, capex, indexes.
+
+    ``case`` = ``(input, 0 or 2)`` sets one input group to its low (0) or high
+    (2) end, everything else at base (the sensitivity table, see :func:`sensitivity`).
 
     Raises
     ------
@@ -218,7 +232,11 @@ def run_shock(
     facts = snapshot.facts if snapshot.facts is not None else pd.DataFrame()
     first = start or scenario.start or current_quarter(today)
     qs = quarters(first, scenario.horizon_quarters)
+    if case is not None:
+        scenario = _at_end(scenario, *case)
     raw, notes = _with_overrides(build_system(snapshot.nodes, snapshot.edges), scenario)
+    if case is not None and case[0] in ("cost shares", "pass-through"):
+        raw = _system_at_end(raw, *case)
     bases = company_bases(raw, snapshot.nodes, facts, snapshot.sources)
     system = value_terms(raw, bases.ratio)
     draws = sample(system, scenario.draws, scenario.seed)
@@ -228,13 +246,14 @@ def run_shock(
     ledger = _ledger(system, draws, bases, path, sh, con.multipliers)
     _check_reach(system, scenario, path, ledger)
     capex = run_capex(system, facts, snapshot.sources, scenario, draws.values, len(qs),
-                      segment=ledger.segment, product=ledger.product) if scenario.capex else None
+                      segment=ledger.segment, product=ledger.product, cost_to_revenue=bases.ratio) if scenario.capex else None
     if capex is not None:
         ledger = ledger.add(capex.ledger)
     years = np.arange(len(qs)) * 0.25 + 0.125
     vd = valuation_draws(scenario, len(qs), scenario.draws, scenario.seed)
     indexes, idx_notes = index_impacts(snapshot, dict(system.index), ledger.operating_income, years,
-                                       [q.label for q in qs], scenario, vd)
+                                       [q.label for q in qs], scenario, vd,
+                                       cap_at=case[1] if case and case[0] == "index market values" else 1)
     shielded = {t.buyer for j, t in enumerate(con.shields.terms) if con.shields.cover[:, j].any()}
     M = price_operator(system.coefficients("base"), path.carry[:, 0])
     return ShockResult(
@@ -250,6 +269,64 @@ def run_shock(
         assumptions=_assumptions(system, scenario, qs, draws, notes, sh, con, ledger, M, idx_notes,
                                  capex.notes if capex else []),
     )
+
+
+SENSITIVITY_INPUTS = (
+    "shock size", "cost shares", "pass-through", "index market values", "tax rate", "discount rate", "persistence",
+)
+
+
+def _at_end(scenario: Scenario, group: str, end: int) -> Scenario:
+    """The scenario with one input group at its low (0) or high (2) end."""
+    from .scenario import Range
+
+    def pick(r: Range) -> Range:
+        v = r.triple()[end]
+        return Range(low=v, base=v, high=v, basis=r.basis)
+
+    v = scenario.valuation
+    if group == "shock size":
+        shocks = [sh.model_copy(update={"pct": sh.pct_range[end], "pct_low": None, "pct_high": None})
+                  for sh in scenario.shocks]
+        return scenario.model_copy(update={"shocks": shocks})
+    if group == "tax rate":
+        return scenario.model_copy(update={"valuation": v.model_copy(update={"tax_rate": pick(v.tax_rate)})})
+    if group == "discount rate":
+        return scenario.model_copy(update={"valuation": v.model_copy(update={"discount_rate": pick(v.discount_rate)})})
+    if group == "persistence":
+        q = scenario.horizon_quarters / 4
+        r = v.persistence_years or Range(low=q / 2, base=q, high=q * 2, basis="half to twice the horizon")
+        return scenario.model_copy(update={"valuation": v.model_copy(update={"persistence_years": pick(r)})})
+    return scenario
+
+
+def _system_at_end(system: System, group: str, end: int) -> System:
+    if group == "cost shares":
+        v = system.values(("low", "base", "high")[end])
+        return replace(system, low=v.copy(), base=v.copy(), high=v.copy())
+    t = (system.theta_low, system.theta_base, system.theta_high)[end]
+    return replace(system, theta_low=t.copy(), theta_base=t.copy(), theta_high=t.copy())
+
+
+def sensitivity(snapshot: Any, scenario: Scenario, *, start: str | None = None) -> list[SensitivityRow]:
+    """Which inputs drive each index's change: every input group at its low and high end, others at base.
+
+    A one-at-a-time tornado (the rows are sorted by swing within each index);
+    ``persistence`` without a range in the scenario is tried at half and
+    twice the horizon.
+    """
+    base = scenario.model_copy(update={"draws": 0, "top_k": 0})
+    rows: list[SensitivityRow] = []
+    ends = {g: [run_shock(snapshot, base, start=start, case=(g, e)) for e in (0, 2)] for g in SENSITIVITY_INPUTS}
+    keys = [(i.index, i.weighting) for i in ends[SENSITIVITY_INPUTS[0]][0].indexes]
+    for key in keys:
+        part = []
+        for g, (lo, hi) in ends.items():
+            a = next(i.change for i in lo.indexes if (i.index, i.weighting) == key)
+            b = next(i.change for i in hi.indexes if (i.index, i.weighting) == key)
+            part.append(SensitivityRow(index=key[0], weighting=key[1], input=g, low=a, high=b, swing=abs(b - a)))
+        rows += sorted(part, key=lambda r: -r.swing)
+    return rows
 
 
 def _check_reach(system: System, scenario: Scenario, path: _Path, ledger: Ledger) -> None:
@@ -442,6 +519,7 @@ def run_scenario(
     start: str | None = None,
     allow_extreme: bool = False,
     valuation: str | None = None,
+    with_sensitivity: bool = False,
 ) -> ShockResult:
     """Run a scenario file (or one or more node shocks) exactly as every command does.
 
@@ -463,6 +541,8 @@ def run_scenario(
         Allow |pct| beyond −90%..+300%.
     valuation : {"pv", "pe"}, optional
         Override the scenario's index valuation.
+    with_sensitivity : bool
+        Add the tornado table (:func:`sensitivity`) to the result.
     """
     from .scenario import Shock, load_scenario, scenario_from_shock
 
@@ -496,4 +576,7 @@ def run_scenario(
         updates["valuation"] = scenario.valuation.model_copy(update={"method": valuation})
     _check_bounds(scenario, allow_extreme)
     scenario = prepare(snapshot, scenario.model_copy(update=updates), where)
-    return run_shock(snapshot, scenario, file=str(file) if file is not None else None, start=start)
+    result = run_shock(snapshot, scenario, file=str(file) if file is not None else None, start=start)
+    if with_sensitivity:
+        result.sensitivity = sensitivity(snapshot, scenario, start=start)
+    return result

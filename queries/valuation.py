@@ -130,6 +130,8 @@ def index_impacts(
     quarter_labels: list[str],
     scenario: Scenario,
     vd: ValuationDraws,
+    *,
+    cap_at: int = 1,
 ) -> tuple[list[IndexImpact], list[str]]:
     """Every index in the graph under its weighting (and an equal-weight view of cap indexes).
 
@@ -155,7 +157,14 @@ def index_impacts(
     pv = present_value(sub, years, vd.tax, vd.rate, vd.persist)  # (Q, m, C)
     refs = {c: operating_income(facts, sources, c) for c in companies}
     earn = np.array([refs[c].value if refs[c] is not None and refs[c].value > 0 else np.nan for c in companies])
-    pe = 4.0 * sub / earn[None, :, None]  # (Q, m, C), NaN where no filed operating income
+    earn_d = np.repeat(earn[:, None], C, axis=1)  # an estimated baseline (a converted currency) is drawn too
+    rng_e = np.random.default_rng([scenario.seed, 9])
+    for i, c in enumerate(companies):
+        ref = refs[c]
+        if ref is not None and ref.estimate is not None and ref.estimate[0] > 0 and D > 0:
+            lo, b, hi = ref.estimate
+            earn_d[i, 1:] = triangular(np.array([lo]), np.array([b]), np.array([hi]), D, rng_e)[0]
+    pe = 4.0 * sub / earn_d[None]  # (Q, m, C), NaN where no filed operating income
     names = dict(zip(nodes["id"], nodes["name"], strict=True))
     rng_w = np.random.default_rng([scenario.seed, 5])
     rng_cap = np.random.default_rng([scenario.seed, 6])
@@ -175,6 +184,8 @@ def index_impacts(
     caps: dict[str, tuple[np.ndarray, str]] = {}
     for r in rows:
         t = triple(info[str(r.id)].get("market_cap_usd"))
+        if t is not None and cap_at != 1:
+            t = (t[cap_at], t[cap_at], t[cap_at])
         if t is not None:
             caps[str(r.id)] = (_draw(t, D, rng_cap), str(info[str(r.id)]["market_cap_usd"].get("basis", "")))
     ew_of = {str(info[k].get("base_index")): k for k in info if info[k].get("weighting") == "equal" and info[k].get("base_index")}

@@ -132,13 +132,20 @@ class _Sources:
     def cite(self, source_id: str, used_for: str, quote: str | None = None) -> int:
         item = self.items.get(source_id)
         if item is None:
+            from chainshock.graph.audit import SourceInfo, evidence_grade
+
             row = self.rows.get(source_id, {"id": source_id})
+            info = SourceInfo(
+                id=source_id, kind=str(row.get("kind") or "web"), reliability=str(row.get("reliability") or "primary"),
+                accession=row.get("accession"),
+            )
             item = ReportSource(
                 ref=len(self.items) + 1,
                 id=source_id,
                 title=str(row.get("title") or source_id),
                 url=source_url(row),
                 kind=row.get("kind"),
+                grade=evidence_grade("curated", info) if source_id in self.rows else None,
             )
             self.items[source_id] = item
         if used_for not in item.used_for and len(item.used_for) < 12:
@@ -291,6 +298,7 @@ def _path_sources(result: ShockResult, snapshot: Snapshot | None, sources: _Sour
         return [[] for _ in result.paths[:_PATHS_SHOWN]]
     edges = snapshot.edges
     index: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    inferred = {row.id for row in edges.itertuples(index=False) if '"inferred":true' in (row.properties or "")}
     for row in edges.itertuples(index=False):
         index[(row.type, row.source, row.target)].append(row.id)
         if row.type == "USES":  # stored buyer -> product; paths run product -> buyer
@@ -305,7 +313,8 @@ def _path_sources(result: ShockResult, snapshot: Snapshot | None, sources: _Sour
             for via in e.via:
                 ids += index.get(("SUPPLIES", via, e.target), [])
             for row in ev[ev["subject_id"].isin(ids)].itertuples(index=False):
-                what = f"{label.get(e.source, e.source)} → {label.get(e.target, e.target)} ({e.type})"
+                kind = f"{e.type}, inferred" if row.subject_id in inferred else e.type
+                what = f"{label.get(e.source, e.source)} → {label.get(e.target, e.target)} ({kind})"
                 ref = sources.cite(row.source_id, what, row.quote or None)
                 if ref not in refs:
                     refs.append(ref)

@@ -121,6 +121,7 @@ class ReportSource(_Model):
     title: str
     url: str | None = None
     kind: str | None = None
+    grade: str | None = Field(default=None, description="filed, primary or secondary (chainshock.graph.audit)")
     estimate: bool = Field(default=False, description="a curated estimate rather than a reported figure")
     used_for: list[str] = Field(default_factory=list, description="what in the report rests on it")
     quotes: list[str] = Field(default_factory=list)

@@ -341,7 +341,10 @@ def build_view(
     props = {nid: json.loads(row["properties"] or "{}") for nid, row in rows.items()}
     names = {nid: str(row["name"]) for nid, row in rows.items()}
 
+    from chainshock.graph.audit import SourceInfo, evidence_grade
+
     sources: dict[str, dict[str, Any]] = {}
+    source_info: dict[str, SourceInfo] = {}
     for src in _records(snapshot.sources):
         sources[src["id"]] = {
             "id": src["id"],
@@ -349,6 +352,10 @@ def build_view(
             "url": source_url(src),
             "accession": src.get("accession"),
         }
+        source_info[src["id"]] = SourceInfo(
+            id=src["id"], kind=str(src.get("kind") or "web"), reliability=str(src.get("reliability") or "primary"),
+            accession=src.get("accession"),
+        )
 
     cited: dict[str, dict[str, Any]] = {}
 
@@ -377,8 +384,7 @@ def build_view(
                 "method": row.method,
                 "as_of": str(row.as_of) if row.as_of is not None else None,
                 "source": cite(row.source_id),
-                # An evidence grade, when the snapshot carries one, is shown as is.
-                **({"grade": str(row.grade)} if row.grade is not None else {}),
+                "grade": evidence_grade(str(row.method or "curated"), source_info.get(row.source_id)),
             }
         )
 

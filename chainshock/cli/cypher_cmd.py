@@ -32,6 +32,7 @@ from chainshock.engines.result import QueryResult
 from chainshock.errors import BackendError
 
 from ._common import emit_json, err, guarded, out
+from ._export import CsvOpt, ParquetOpt, XlsxOpt, check, export
 
 __all__ = ["format_value", "register", "run_query"]
 
@@ -72,16 +73,12 @@ def run_query(
     password: str | None = None,
 ) -> QueryResult:
     """Run ``text`` read-only on ``engine`` (opened here, closed after)."""
-    if engine == "embedded":
-        from chainshock.engines.embedded import EmbeddedEngine
+    from chainshock.engines import open_engine
 
-        with EmbeddedEngine.open(log=lambda m: err.print(m, markup=False)) as emb:
-            return emb.run(text, params)
-    from chainshock.engines.neo4j_store import Neo4jEngine, resolve_settings
-
-    settings = resolve_settings(uri, user, password)
-    with Neo4jEngine(settings) as neo:
-        return neo.run(text, params)
+    with open_engine(
+        engine, uri=uri, user=user, password=password, log=lambda m: err.print(m, markup=False)
+    ) as opened:
+        return opened.run(text, params)
 
 
 # Library parameters that name a node: a user may give an id, a ticker or a
@@ -209,6 +206,9 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--password", help="Neo4j password (prefer NEO4J_PASSWORD).", show_default=False),
         ] = None,
+        csv: CsvOpt = None,
+        parquet: ParquetOpt = None,
+        xlsx: XlsxOpt = None,
     ) -> None:
         """Run a Cypher query, a query file or a named library query, read-only.
 
@@ -240,7 +240,15 @@ def register(app: typer.Typer) -> None:
                 text, params = raw, parse_adhoc_params(pairs)
         else:
             text, params = str(query), parse_adhoc_params(pairs)
+        check(csv, parquet, xlsx)
         result = run_query(text, params, engine, uri=uri, user=user, password=password)
+
+        def tables():  # type: ignore[no-untyped-def]
+            from chainshock.queries.frames import frame
+
+            return {label or "rows": frame(result.records(), list(result.columns))}
+
+        export(tables, csv, parquet, xlsx)
         if as_json:
             emit_json(
                 {

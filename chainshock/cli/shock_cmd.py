@@ -12,6 +12,7 @@ from chainshock.errors import ScenarioError
 from chainshock.home import snapshot_dir
 
 from ._common import emit_json, guarded, out
+from ._export import CsvOpt, ParquetOpt, XlsxOpt, check, export
 
 if TYPE_CHECKING:
     from chainshock.queries.result import Impact, ShockResult
@@ -22,7 +23,10 @@ __all__ = ["register"]
 def shock(
     scenario: Annotated[
         Path | None,
-        typer.Argument(help="A scenario YAML file (see docs/scenarios.md).", metavar="SCENARIO.yaml"),
+        typer.Argument(
+            help="A shipped scenario's name (`chainshock scenarios`) or a scenario YAML file (docs/scenarios.md).",
+            metavar="SCENARIO",
+        ),
     ] = None,
     node: Annotated[
         list[str] | None,
@@ -47,12 +51,29 @@ def shock(
         str | None,
         typer.Option(help="Index valuation: pv (present value, default) or pe (constant P/E, an upper bound)."),
     ] = None,
+    sensitivity: Annotated[
+        bool, typer.Option("--sensitivity", help="Add a tornado table: which inputs drive each index's change.")
+    ] = False,
+    sweep: Annotated[
+        str | None,
+        typer.Option(help="Run once per value: NODE=START:STOP:STEP or NODE=V1,V2 (percent), e.g. product:hbm=10:50:10."),
+    ] = None,
+    chart: Annotated[Path | None, typer.Option(help="With --sweep: write the sweep's chart to this .svg file.")] = None,
+    csv: CsvOpt = None,
+    parquet: ParquetOpt = None,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Trace a price or capex shock to companies, end customers and indexes.
 
     Examples:
 
+    * `chainshock shock memory-squeeze` (a shipped scenario; `chainshock scenarios` lists them)
+
     * `chainshock shock scenarios/memory-squeeze.yaml`
+
+    * `chainshock shock --sweep product:hbm=10:50:10 --chart hbm.svg`
+
+    * `chainshock shock memory-squeeze --xlsx squeeze.xlsx` (prices, quarters, paths, indexes: a sheet each)
 
     * `chainshock shock --node "SK hynix" --pct 10 --draws 0`
 
@@ -60,7 +81,8 @@ def shock(
 
     The scenario format is in docs/scenarios.md.
     """
-    _shock(scenario, node, pct, json_out, top, draws, seed, start, horizon, allow_extreme, valuation)
+    _shock(scenario, node, pct, json_out, top, draws, seed, start, horizon, allow_extreme, valuation, sensitivity,
+           sweep, chart, (csv, parquet, xlsx))
 
 
 @guarded
@@ -76,24 +98,51 @@ def _shock(
     horizon: int | None,
     allow_extreme: bool = False,
     valuation: str | None = None,
+    sensitivity: bool = False,
+    sweep: str | None = None,
+    chart: Path | None = None,
+    exports: tuple[Path | None, Path | None, Path | None] = (None, None, None),
 ) -> None:
     from chainshock.graph.snapshot import read_snapshot
+    from chainshock.queries.catalog import locate
     from chainshock.queries.shock import run_scenario
 
     if file is not None and (node or pct):
         raise ScenarioError("give a scenario file or --node/--pct, not both")
     if valuation is not None and valuation not in ("pv", "pe"):
         raise ScenarioError(f"--valuation {valuation}: use pv (present value) or pe (constant P/E, upper bound)")
+    check(*exports)
+    if file is not None:
+        file = locate(file)  # a shipped scenario's name, or a file
+    if chart is not None and sweep is None:
+        raise ScenarioError("--chart draws a sweep; add --sweep NODE=START:STOP:STEP")
     snap = read_snapshot(snapshot_dir())
+    if sweep is not None:
+        from ._sweep import run_sweep
+
+        overrides = {"draws": draws, "seed": seed, "top_k": top, "horizon": horizon, "start": start}
+        if len(node or []) > 1 or len(pct or []) > 1:
+            raise ScenarioError("--sweep takes at most one --node and one --pct")
+        one_node = node[0] if node else None
+        one_pct = pct[0] if pct else None
+        run_sweep(snap, file, sweep, one_node, one_pct, overrides, json_out, chart, exports)
+        return
     result = run_scenario(
         snap, file, node=node or None, pct=pct or None, draws=draws, seed=seed, top_k=top, horizon=horizon,
-        start=start, allow_extreme=allow_extreme, valuation=valuation,
+        start=start, allow_extreme=allow_extreme, valuation=valuation, with_sensitivity=sensitivity,
     )
     from ._common import err
 
     for a in result.assumptions:
         if a.startswith("Warning: "):
             err.print(f"[yellow]warning:[/] {a.removeprefix('Warning: ')}", highlight=False)
+
+    def tables():  # type: ignore[no-untyped-def]
+        from chainshock.queries.frames import shock_tables
+
+        return shock_tables(result)
+
+    export(tables, *exports)
     if json_out:
         emit_json(result)
         return
@@ -210,6 +259,17 @@ def _print(result: ShockResult) -> None:
         out.print(table)
         for note in notes:
             out.print(note, markup=False)
+        out.print()
+    if result.sensitivity:
+        table = Table(title="what drives the index changes (each input at its low and high end, others at base)",
+                      title_justify="left", show_edge=False, pad_edge=False)
+        for col in ("index", "input", "low", "high", "swing"):
+            table.add_column(col, justify="left" if col in ("index", "input") else "right")
+        for row in result.sensitivity:
+            if row.swing > 0:
+                table.add_row(f"{row.index} ({row.weighting})", row.input, _pct(row.low), _pct(row.high),
+                              f"{row.swing * 100:.3f} pp")
+        out.print(table)
         out.print()
     if result.capex is not None:
         cx = result.capex

@@ -305,12 +305,26 @@ class EmbeddedEngine:
         """Build the database if stale, then open it read-only."""
         return cls(ensure_database(snapshot_path, folder, log=log))
 
-    def run(self, query: str, params: Mapping[str, Any] | None = None) -> QueryResult:
-        """Run one read-only statement with ``params`` passed as parameters."""
+    def run(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run one read-only statement with ``params`` passed as parameters.
+
+        ``timeout`` (seconds) interrupts a query that runs longer.
+        """
         check_statement(query)
+        self._conn.set_query_timeout(0 if timeout is None else max(1, round(timeout * 1000)))
         try:
             result = self._conn.execute(query, dict(params or {}))
         except RuntimeError as e:
+            if timeout is not None and "interrupt" in str(e).lower():
+                raise BackendError(
+                    f"the query ran longer than its {timeout:g} s timeout and was stopped"
+                ) from None
             raise _engine_error(e) from e
         if isinstance(result, list):  # several statements slipped through
             raise BackendError("one statement per query, please")

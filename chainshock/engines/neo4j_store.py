@@ -141,6 +141,8 @@ def _query_error(err: BaseException, uri: str) -> BackendError:
             return BackendError(
                 f"refused: queries run in a read-only transaction and this one writes (Neo4j: {message})"
             )
+        if "TimedOut" in code or "Terminated" in code:
+            return BackendError(f"the query ran past its timeout and was stopped (Neo4j: {message})")
         if "SyntaxError" in code:
             return BackendError(f"Neo4j syntax error: {message}")
         return BackendError(f"Neo4j: {message} [{code}]")
@@ -158,14 +160,24 @@ class Neo4jEngine:
         self.settings = settings
         self._driver = connect(settings)
 
-    def run(self, query: str, params: Mapping[str, Any] | None = None) -> QueryResult:
-        """Run ``query`` in a read transaction with ``params`` as parameters."""
+    def run(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run ``query`` in a read transaction with ``params`` as parameters.
+
+        ``timeout`` (seconds) is the transaction timeout the server enforces.
+        """
         import neo4j
 
         if not query.strip():
             raise BackendError("the query is empty")
         bound = dict(params or {})
 
+        @neo4j.unit_of_work(timeout=timeout)
         def work(tx: Any) -> tuple[list[str], list[list[Any]]]:
             result = tx.run(query, bound)
             keys = list(result.keys())

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -134,7 +135,8 @@ class EdgarClient:
                 retry_after = err.headers.get("Retry-After") if err.headers else None
                 if retry_after and retry_after.strip().isdigit():
                     wait = min(self.max_backoff, float(retry_after))
-            except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as err:
+            except (TimeoutError, urllib.error.URLError, ConnectionError, OSError, http.client.HTTPException) as err:
+                # HTTPException covers IncompleteRead: a body cut short is retried, never kept
                 last = f"{type(err).__name__}: {err}"
             if attempt < self.max_retries:
                 time.sleep(wait)

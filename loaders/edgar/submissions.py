@@ -61,12 +61,15 @@ def parse_submissions(doc: Any) -> FilerInfo:
         fiscal_year_end=doc.get("fiscalYearEnd") if isinstance(doc.get("fiscalYearEnd"), str) else None,
         sic=str(doc.get("sic")) if doc.get("sic") else None,
     )
-    recent = (doc.get("filings") or {}).get("recent") or {}
-    accessions = recent.get("accessionNumber") or []
+    filings = doc.get("filings")
+    recent = filings.get("recent") if isinstance(filings, dict) else None
+    recent = recent if isinstance(recent, dict) else {}
+    accessions = recent.get("accessionNumber")
+    accessions = accessions if isinstance(accessions, list) else []
 
     def col(name: str, i: int) -> Any:
-        values = recent.get(name) or []
-        return values[i] if i < len(values) else None
+        values = recent.get(name)
+        return values[i] if isinstance(values, list) and i < len(values) else None
 
     for i, accn in enumerate(accessions):
         if not isinstance(accn, str):

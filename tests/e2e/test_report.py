@@ -64,6 +64,7 @@ def test_json_report_carries_the_shock_result_unchanged(mini, shock_json, tmp_pa
     assert report.summary[0].startswith("Shock: HBM +30.0% from 2026Q1")
     # Every margin row traces to a source; estimates are marked as such.
     refs = {s.ref: s for s in report.sources}
+    assert report.margins
     for row in report.margins:
         assert row.cost_base_source
         assert row.estimate == refs[next(s.ref for s in report.sources if f"cost base of {row.name}" in s.used_for)].estimate
@@ -123,6 +124,7 @@ def test_html_report_numbers_equal_shock_json_in_the_browser(mini, shock_json, t
             "#margin-table tr[data-node] td[data-field=margin_hit_usd]",
             "tds => tds.map(td => [td.parentElement.dataset.node, td.dataset.value])",
         )
+        assert margins, "the margin table shows no rows"
         for node, value in margins:
             assert float(value) == next(i["margin_hit_usd"] for i in shock_json["impacts"] if i["node"] == node)
         assert page.locator("svg polyline").count() >= 1  # the quarterly chart is inline SVG

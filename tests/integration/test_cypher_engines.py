@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from chainshock.engines import Engine, open_engine
 from chainshock.engines.embedded import EmbeddedEngine
 from chainshock.engines.library import LibraryQuery, load_library, split_pair
 from chainshock.engines.neo4j_server import free_port
@@ -75,8 +76,21 @@ EXTRA: dict[str, list[dict[str, str]]] = {
     "investments": [{"company": "company:microsoft"}, {"company": "company:apple"}],
     "largest_backlogs": [{"limit": "1"}],
 }
-# These may legitimately be empty for some parameters; all others must answer.
-MAY_BE_EMPTY = {"unsupported_edges"}
+# The cases whose right answer on the mini graph is no rows, each with the reason; every
+# other case must return rows, so two engines agreeing on nothing cannot pass.
+EXPECTED_EMPTY: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {
+    ("investments", (("company", "company:apple"),)): "Apple invests in nobody in the mini graph",
+    ("suppliers_within_hops", (("company", "company:nobody"),)): "no such company",
+    (
+        "supply_paths",
+        (("max_hops", "4"), ("producer", "company:micron"), ("segment", "company:saas-developers")),
+    ): "Micron reaches SaaS developers only in more than 4 hops",
+    ("unsupported_edges", ()): "every mini-graph edge has evidence",
+}
+
+
+def case_key(name: str, params: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return name, tuple(sorted(params.items()))
 
 
 def cases() -> list[tuple[str, dict[str, str]]]:
@@ -97,7 +111,8 @@ def mini_graph(mini_snapshot: Path) -> PropertyGraph:
 
 @pytest.fixture(scope="module")
 def embedded(mini_snapshot: Path, tmp_path_factory: pytest.TempPathFactory):
-    engine = EmbeddedEngine.open(mini_snapshot, tmp_path_factory.mktemp("cypher"))
+    engine = open_engine("embedded", snapshot_path=mini_snapshot, folder=tmp_path_factory.mktemp("cypher"))
+    assert isinstance(engine, EmbeddedEngine)
     yield engine
     engine.close()
 
@@ -109,7 +124,8 @@ def neo4j(neo4j_settings: Neo4jSettings, mini_graph: PropertyGraph):
         load_graph(driver, mini_graph, database=neo4j_settings.database)
     finally:
         driver.close()
-    engine = Neo4jEngine(neo4j_settings)
+    engine = open_engine("neo4j", settings=neo4j_settings)
+    assert isinstance(engine, Neo4jEngine)
     yield engine
     engine.close()
 
@@ -119,6 +135,15 @@ def both(embedded: EmbeddedEngine, neo4j: Neo4jEngine, q: LibraryQuery, params: 
     return embedded.run(q.text("embedded"), bound), neo4j.run(q.text("neo4j"), bound)
 
 
+def test_both_engines_speak_the_engine_protocol(embedded, neo4j):
+    for engine in (embedded, neo4j):
+        assert isinstance(engine, Engine)
+        result = engine.run("RETURN $x AS x", {"x": 3}, timeout=30)
+        assert (result.columns, result.rows, result.engine) == (["x"], [[3]], engine.name)
+    with pytest.raises(BackendError, match="unknown engine 'oracle': use embedded or neo4j"):
+        open_engine("oracle")
+
+
 def test_library_is_big_enough():
     assert len(LIBRARY) >= 15
 
@@ -126,13 +151,20 @@ def test_library_is_big_enough():
 @pytest.mark.parametrize(("name", "params"), cases(), ids=lambda v: v if isinstance(v, str) else ",".join(f"{k}={x}" for k, x in v.items()) or "defaults")
 def test_same_rows_on_both_engines(embedded, neo4j, name, params):
     q = LIBRARY[name]
+    key = case_key(name, params)
     if "as_of" in {p.name for p in q.params}:
         params = {"as_of": "2025-10-01", **params}  # "today" would make the answer drift
     emb, neo = both(embedded, neo4j, q, params)
     assert emb.columns == neo.columns
     assert normalise_rows(emb.rows) == normalise_rows(neo.rows)
-    if name not in MAY_BE_EMPTY and params in example_params(q):
+    if key in EXPECTED_EMPTY:
+        assert not emb.rows, f"{name} {params} should be empty ({EXPECTED_EMPTY[key]})"
+    else:
         assert emb.rows, f"{name} {params} returned no rows on either engine"
+
+
+def test_every_expected_empty_case_is_run():
+    assert set(EXPECTED_EMPTY) <= {case_key(n, p) for n, p in cases()}
 
 
 def _records(engine, name: str, **params: str) -> list[dict[str, Any]]:

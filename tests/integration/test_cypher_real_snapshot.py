@@ -47,9 +47,20 @@ def engines(built_home: Path, neo4j_settings: Neo4jSettings, tmp_path_factory: p
     neo.close()
 
 
+# Runs whose right answer on the bundled data is no rows, with the reason; every other run
+# must return rows, so two engines agreeing on nothing cannot pass.
+EXPECTED_EMPTY = {
+    ("unsupported_edges", ()): "every bundled edge has evidence",
+    (
+        "suppliers_within_hops",
+        (("company", "company:hon-hai"), ("max_hops", "2")),
+    ): "company:hon-hai, the library example, is not in the bundled data (fix the example)",
+}
+
+
 def test_every_query_same_rows_on_the_real_snapshot(engines):
     emb, neo = engines
-    answered = runs = 0
+    runs = 0
     for name, q in LIBRARY.items():
         for params in param_sets(q):
             bound = q.bind(params)
@@ -57,7 +68,10 @@ def test_every_query_same_rows_on_the_real_snapshot(engines):
             b = neo.run(q.text("neo4j"), bound)
             assert a.columns == b.columns, name
             assert normalise_rows(a.rows) == normalise_rows(b.rows), (name, params)
+            key = (name, tuple(sorted(params.items())))
+            if key in EXPECTED_EMPTY:
+                assert not a.rows, (name, params, EXPECTED_EMPTY[key])
+            else:
+                assert a.rows, f"{name} {params} returned no rows on either engine"
             runs += 1
-            answered += bool(a.rows)
-    # the examples are written for the real data: nearly all of them answer
-    assert answered >= 0.8 * runs, f"only {answered} of {runs} runs returned rows"
+    assert runs >= len(LIBRARY)

@@ -21,6 +21,7 @@ def graph():
 
 def test_every_label_and_type_has_its_fixed_columns_first():
     g = graph()
+    assert g.nodes and g.rels
     for label, table in g.nodes.items():
         assert list(table.columns)[: len(NODE_COLUMNS[label])] == list(NODE_COLUMNS[label])
         assert next(iter(table.columns)) == "id"

@@ -1,9 +1,13 @@
-"""Fuzz the parsers: any input gives a result or a ValueError, never a crash."""
+"""Fuzz the parsers: any input gives a well-formed result or a ValueError, never a crash.
+
+Each test also says what the result must look like, so a parser that
+returned garbage (or nothing) instead of raising would fail.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import math
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,11 +33,27 @@ filing_text = st.text(
 )
 
 
+def _looks_like(doc: object, *keys: str) -> bool:
+    return isinstance(doc, dict) and all(k in doc for k in keys) and str(doc[keys[0]]).strip().isdigit()
+
+
+cik_values = st.one_of(st.integers(0, 10**10), st.text(max_size=12), st.none())
+
+
 @FAST
-@given(json_values)
-def test_companyfacts_never_crashes(doc: object) -> None:
-    with contextlib.suppress(ValueError):
-        parse_companyfacts(doc)
+@given(json_values | st.fixed_dictionaries({"cik": cik_values, "facts": json_values, "entityName": json_values}))
+def test_companyfacts_gives_a_document_or_a_value_error(doc: object) -> None:
+    try:
+        out = parse_companyfacts(doc)
+    except ValueError as e:
+        assert str(e)
+        assert not _looks_like(doc, "cik", "facts"), "a well-formed companyfacts document was refused"
+        return
+    assert _looks_like(doc, "cik", "facts")
+    assert out.cik == str(doc["cik"]).strip().zfill(10)  # type: ignore[index]
+    assert isinstance(out.name, str)
+    for o in out.observations:
+        assert o.cik == out.cik and math.isfinite(o.value)
 
 
 @FAST
@@ -47,16 +67,55 @@ def test_companyfacts_shapes(doc: dict) -> None:
 
 
 @FAST
-@given(json_values)
-def test_submissions_never_crashes(doc: object) -> None:
-    with contextlib.suppress(ValueError):
-        parse_submissions(doc)
+@given(
+    json_values
+    | st.fixed_dictionaries(
+        {
+            "cik": cik_values,
+            "name": json_values,
+            "tickers": json_values,
+            "filings": st.fixed_dictionaries(
+                {"recent": st.fixed_dictionaries({"accessionNumber": json_values, "form": json_values})}
+            )
+            | json_values,
+        }
+    )
+)
+def test_submissions_gives_a_filer_or_a_value_error(doc: object) -> None:
+    try:
+        out = parse_submissions(doc)
+    except ValueError:
+        assert not _looks_like(doc, "cik", "filings"), "a well-formed submissions document was refused"
+        return
+    assert _looks_like(doc, "cik", "filings")
+    assert out.cik.isdigit() and len(out.cik) >= 10
+    assert all(isinstance(t, str) for t in out.tickers)
+    for accn, meta in out.filings.items():
+        assert meta.accession == accn and meta.cik == out.cik
 
 
 @FAST
 @given(st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
-def test_inline_xbrl_never_crashes(data: bytes) -> None:
-    parse_inline_xbrl(b'<html xmlns:ix="http://www.xbrl.org/2013/inlineXBRL"><ix:nonFraction name="us-gaap:Revenues">' + data)
+def test_inline_xbrl_gives_a_document(data: bytes) -> None:
+    out = parse_inline_xbrl(b'<html xmlns:ix="http://www.xbrl.org/2013/inlineXBRL"><ix:nonFraction name="us-gaap:Revenues">' + data)
+    # the fuzzed bytes never carry a context or a unit, so no fact may come out of them
+    assert out.facts == []
+    assert out.n_nonfraction >= 0 and all(isinstance(v, str) for v in out.dei.values())
+
+
+def test_inline_xbrl_reads_a_valid_fact_among_garbage() -> None:
+    """The counterpart: the same parser does return a fact when one is there."""
+    doc = (
+        b'<html xmlns:ix="http://www.xbrl.org/2013/inlineXBRL" xmlns:xbrli="http://www.xbrl.org/2003/instance">'
+        b'<ix:resources><xbrli:context id="c1"><xbrli:period><xbrli:startDate>2024-01-29</xbrli:startDate>'
+        b"<xbrli:endDate>2025-01-26</xbrli:endDate></xbrli:period></xbrli:context>"
+        b'<xbrli:unit id="usd"><xbrli:measure>iso4217:USD</xbrli:measure></xbrli:unit></ix:resources>'
+        b"\x00\xff<<garbage>>"
+        b'<ix:nonFraction name="us-gaap:Revenues" contextRef="c1" unitRef="usd" scale="6" '
+        b'format="ixt:num-dot-decimal">130,497</ix:nonFraction></html>'
+    )
+    out = parse_inline_xbrl(doc)
+    assert [(f.metric, f.value, f.end) for f in out.facts] == [("revenue", 130_497e6, dt.date(2025, 1, 26))]
 
 
 @FAST
@@ -74,11 +133,15 @@ def test_text_parsers_never_crash(text: str, form: str | None) -> None:
         assert 0 <= s.start < s.end <= len(text)
     for sent in sentences(text):
         assert 0 <= sent.start <= sent.end <= len(text)
-    extract_relations(text, sections, form, lambda n: n == "Samsung")
-    customer_concentration(text, sections)
+    for rel in extract_relations(text, sections, form, lambda n: n == "Samsung"):
+        assert rel.edge_type in ("SUPPLIES", "INVESTS_IN") and 0 < rel.confidence <= 1
+        assert rel.name and rel.name in text
+    for conc in customer_concentration(text, sections):
+        assert 0 < conc.share <= 1
     statement_lines(text, 0, len(text))
     balance_sentences(text, 0, len(text))
-    sgml_documents(text)
+    # the alphabet has no '<', so no SGML document can be found
+    assert sgml_documents(text) == []
 
 
 @FAST
