@@ -28,7 +28,7 @@ from chainshock.engines.library import (
     parse_query,
     split_pair,
 )
-from chainshock.engines.result import QueryResult
+from chainshock.engines.result import MEMORY_MB, PRINT_ROWS, TIMEOUT_S, QueryResult
 from chainshock.errors import BackendError
 
 from ._common import emit_json, err, guarded, out
@@ -70,17 +70,23 @@ def run_query(
     uri: str | None = None,
     user: str | None = None,
     password: str | None = None,
+    timeout: float = TIMEOUT_S,
+    memory_mb: int = MEMORY_MB,
 ) -> QueryResult:
-    """Run ``text`` read-only on ``engine`` (opened here, closed after)."""
+    """Run ``text`` read-only on ``engine`` (opened here, closed after), within ``timeout`` seconds."""
     if engine == "embedded":
         from chainshock.engines.embedded import EmbeddedEngine
 
-        with EmbeddedEngine.open(log=lambda m: err.print(m, markup=False)) as emb:
+        from .query_guard import guard
+
+        with EmbeddedEngine.open(
+            log=lambda m: err.print(m, markup=False), timeout=timeout, memory_mb=memory_mb
+        ) as emb, guard(timeout, memory_mb, emb.interrupt):
             return emb.run(text, params)
     from chainshock.engines.neo4j_store import Neo4jEngine, resolve_settings
 
     settings = resolve_settings(uri, user, password)
-    with Neo4jEngine(settings) as neo:
+    with Neo4jEngine(settings, timeout=timeout) as neo:
         return neo.run(text, params)
 
 
@@ -149,12 +155,18 @@ def _print_list(library: dict[str, LibraryQuery], as_json: bool) -> None:
     out.print("* has a Neo4j and an embedded variant (see the file's `why:` line)", style="dim")
 
 
-def _print_result(result: QueryResult, title: str | None) -> None:
-    cells = [[format_value(v) for v in row] for row in result.rows]
+def _print_result(result: QueryResult, title: str | None, max_rows: int = PRINT_ROWS) -> None:
+    shown = result.rows if not max_rows else result.rows[:max_rows]
+    cells = [[format_value(v) for v in row] for row in shown]
     widths = [
         max([len(col), *(len(r[i]) for r in cells)]) for i, col in enumerate(result.columns)
     ]
     caption = f"{len(result.rows)} rows · {result.engine}"
+    if len(shown) < len(result.rows):
+        caption = (
+            f"first {len(shown):,} of {len(result.rows):,} rows · {result.engine} "
+            "(--max-rows 0 shows all, --json prints all)"
+        )
     if sum(widths) + 3 * len(widths) + 1 <= out.width or len(result.columns) <= 2:
         table = Table(title=title, caption=caption)
         for col in result.columns:
@@ -209,6 +221,15 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--password", help="Neo4j password (prefer NEO4J_PASSWORD).", show_default=False),
         ] = None,
+        timeout: Annotated[
+            float, typer.Option("--timeout", help="Stop the query after this many seconds (0: no limit).")
+        ] = TIMEOUT_S,
+        memory: Annotated[
+            int, typer.Option("--memory", help="Embedded engine: memory cap for the query, in MB.")
+        ] = MEMORY_MB,
+        max_rows: Annotated[
+            int, typer.Option("--max-rows", help="Print at most this many rows in the table (0: all).")
+        ] = PRINT_ROWS,
     ) -> None:
         """Run a Cypher query, a query file or a named library query, read-only.
 
@@ -240,7 +261,11 @@ def register(app: typer.Typer) -> None:
                 text, params = raw, parse_adhoc_params(pairs)
         else:
             text, params = str(query), parse_adhoc_params(pairs)
-        result = run_query(text, params, engine, uri=uri, user=user, password=password)
+        if timeout < 0 or max_rows < 0 or memory < 64:
+            raise BackendError("--timeout and --max-rows take 0 (no limit) or more, --memory at least 64 (MB)")
+        result = run_query(
+            text, params, engine, uri=uri, user=user, password=password, timeout=timeout, memory_mb=memory
+        )
         if as_json:
             emit_json(
                 {
@@ -252,4 +277,4 @@ def register(app: typer.Typer) -> None:
                 }
             )
         else:
-            _print_result(result, label)
+            _print_result(result, label, max_rows)

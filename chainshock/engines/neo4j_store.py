@@ -27,7 +27,7 @@ from typing import Any
 from chainshock.errors import BackendError
 
 from .property_graph import PropertyGraph
-from .result import QueryResult, to_plain
+from .result import TIMEOUT_S, QueryResult, to_plain
 
 __all__ = [
     "START_HINT",
@@ -143,6 +143,11 @@ def _query_error(err: BaseException, uri: str) -> BackendError:
             )
         if "SyntaxError" in code:
             return BackendError(f"Neo4j syntax error: {message}")
+        if "TransactionTimedOut" in code:
+            return BackendError(
+                "the query ran past its time limit and Neo4j stopped it; narrow it "
+                "(a LIMIT, fewer hops) or raise --timeout (0: no limit)"
+            )
         return BackendError(f"Neo4j: {message} [{code}]")
     if isinstance(err, ex.DriverError):
         return BackendError(f"Neo4j driver: {_short(err)}")
@@ -154,8 +159,11 @@ class Neo4jEngine:
 
     name = "neo4j"
 
-    def __init__(self, settings: Neo4jSettings):
+    def __init__(self, settings: Neo4jSettings, *, timeout: float = TIMEOUT_S):
+        if timeout < 0:
+            raise BackendError("--timeout must be 0 (no limit) or more")
         self.settings = settings
+        self.timeout = timeout
         self._driver = connect(settings)
 
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> QueryResult:
@@ -171,6 +179,9 @@ class Neo4jEngine:
             keys = list(result.keys())
             return keys, [[to_plain(v) for v in record.values()] for record in result]
 
+        if self.timeout:
+            # the server's transaction timeout: Neo4j itself stops a runaway query
+            work = neo4j.unit_of_work(timeout=self.timeout)(work)
         try:
             with self._driver.session(
                 database=self.settings.database, default_access_mode=neo4j.READ_ACCESS
