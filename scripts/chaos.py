@@ -56,10 +56,9 @@ sys.path.insert(0, str(REPO / "tests"))
 BIN = Path(sys.executable).parent / "chainshock"
 TRACEBACK = "Traceback (most recent call last)"
 
-from chainshock.graph.integrity import check_snapshot, list_versions, restore_snapshot  # noqa: E402
-from chainshock.graph.snapshot import TABLES, read_snapshot  # noqa: E402
-
 from chainshock.errors import ChainshockError  # noqa: E402
+from chainshock.graph.integrity import check_snapshot, restore_snapshot  # noqa: E402
+from chainshock.graph.snapshot import TABLES, read_snapshot  # noqa: E402
 
 
 def say(message: str) -> None:
@@ -130,22 +129,33 @@ _WRITER = textwrap.dedent(
 )
 
 
-def campaign_builds(work: Path, filings: Path, kills: int, e2e_kills: int, rng: random.Random) -> dict[str, Any]:
+def campaign_builds(work: Path, filings: Path, kills: int, e2e_kills: int, rng: random.Random,
+                    tables_from: Path | None = None, e2e_window: float = 300.0) -> dict[str, Any]:
     home = work / "builds"
     path = home / "graph"
-    say("builds: the old snapshot (bundled data), then one full `build --filings` for the new one")
+    say("builds: the old snapshot (bundled data)")
     proc = cli(home, "build")
     assert proc.returncode == 0, proc.stderr
     old = snapshot_state(path)[1]
-    t0 = time.monotonic()
-    proc = cli(home, "build", "--filings", str(filings))
-    build_seconds = time.monotonic() - t0
-    assert proc.returncode == 0, proc.stderr
-    new_e2e = snapshot_state(path)[1]
     tables = work / "filings-tables"
-    shutil.copytree(path.resolve(), tables, ignore=shutil.ignore_patterns("manifest.json", ".*"))
+    if tables_from is None:
+        say("builds: one full `build --filings` for the new snapshot (its time bounds the end-to-end kills)")
+        t0 = time.monotonic()
+        proc = cli(home, "build", "--filings", str(filings))
+        build_seconds = time.monotonic() - t0
+        assert proc.returncode == 0, proc.stderr
+        new_e2e = snapshot_state(path)[1]
+        shutil.copytree(path.resolve(), tables, ignore=shutil.ignore_patterns("manifest.json", ".*"))
+        restore_snapshot(path, TABLES, old)
+    else:
+        # the tables of an earlier `build --filings` (checked in full first); builds are deterministic
+        state, new_e2e = snapshot_state(tables_from)
+        assert state == "ok", new_e2e
+        shutil.copytree(tables_from.resolve(), tables, ignore=shutil.ignore_patterns("manifest.json", ".*"))
+        build_seconds = e2e_window / 1.1
     outcomes: dict[str, int] = {"old": 0, "new": 0, "partial": 0}
     details: list[dict[str, Any]] = []
+    details_new: set[str] = set()  # intact snapshots other than the expected new one (should stay empty)
     tracebacks = 0
 
     def after_kill(kind: str, at: float, new: str, was_running: bool, stderr: str) -> None:
@@ -154,7 +164,10 @@ def campaign_builds(work: Path, filings: Path, kills: int, e2e_kills: int, rng: 
         if state != "ok":
             outcome = "partial"
         else:
-            outcome = "old" if value == old else "new" if value == new else "partial"
+            # intact (every size and hash checked): the old snapshot, or the one this writer makes
+            outcome = "old" if value == old else "new"
+            if value not in (old, new):
+                details_new.add(value)
         outcomes[outcome] += 1
         tracebacks += TRACEBACK in stderr
         details.append({"kind": kind, "kill_at_s": round(at, 3), "running": was_running, "snapshot": outcome,
@@ -186,7 +199,7 @@ def campaign_builds(work: Path, filings: Path, kills: int, e2e_kills: int, rng: 
     for _ in range(3):
         p = writer()
         t = wait_ready(p)
-        out, err = p.communicate()
+        _, err = p.communicate()
         write_times.append(time.monotonic() - t)
         assert p.returncode == 0, err
         new_w = snapshot_state(path)[1]
@@ -219,7 +232,9 @@ def campaign_builds(work: Path, filings: Path, kills: int, e2e_kills: int, rng: 
             "snapshot_partial": outcomes["partial"],
             "tracebacks": tracebacks,
             "staging_left_after_next_build": leftovers,
-            "build_filings_seconds": round(build_seconds, 1),
+            "build_filings_seconds": round(build_seconds, 1) if tables_from is None else None,
+            "e2e_kill_window_seconds": round(1.1 * build_seconds, 1),
+            "unexpected_intact_versions": sorted(details_new),
             "write_seconds": round(write_seconds, 3),
         },
         "summary": f"{len(details)} kills ({killed_running} mid-run): old {outcomes['old']}, new {outcomes['new']}, "
@@ -538,7 +553,7 @@ def campaign_edgar(work: Path, filings: Path, resume_kills: int, rng: random.Ran
             hits_before = len(state.log)
             again = run_fetch(url, dest)
             rates.append(state.max_per_window())
-        r_right, r_wrong, r_extra, r_lost = compare(dest)
+        r_right, r_wrong, _, r_lost = compare(dest)
         temp_left = sum(1 for f in (dest / "edgar").rglob(".*") if f.is_file()) if (dest / "edgar").is_dir() else 0
         tracebacks += TRACEBACK in again.stderr
         resumes.append({"kill_at_s": round(at, 2), "running": was_running, "files_before_resume": before,
@@ -636,9 +651,8 @@ def campaign_disk_full(work: Path, trials: int, rng: random.Random) -> dict[str,
             free = shutil.disk_usage(mount).free
             leave = rng.randint(0, size)  # less room than the new snapshot needs
             filler = mount / "filler"
-            with open(filler, "wb") as fh:
-                with contextlib.suppress(OSError):
-                    fh.write(b"\0" * max(0, free - leave))
+            with open(filler, "wb") as fh, contextlib.suppress(OSError):
+                fh.write(b"\0" * max(0, free - leave))
             p = cli(home, "build", "--data", str(data_dir()))
             state, value = snapshot_state(home / "graph")
             lines = [ln for ln in p.stderr.strip().splitlines() if ln.strip()]
@@ -693,6 +707,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", choices=CAMPAIGNS, help="run only this campaign (repeatable)")
     ap.add_argument("--kills", type=int, default=50, help="kills inside the snapshot write (default 50)")
     ap.add_argument("--e2e-kills", type=int, default=5, help="kills of the whole build --filings (default 5)")
+    ap.add_argument("--tables-from", type=Path, help="a snapshot an earlier `build --filings` wrote: skip the "
+                    "reference build (a full build --filings takes long on a loaded machine)")
+    ap.add_argument("--e2e-window", type=float, default=300.0,
+                    help="with --tables-from: end-to-end kills land in [0, this many seconds] (default 300)")
+    ap.add_argument("--combine", type=Path, nargs="+", help="only print the table of these chaos JSON files and "
+                    "write their union to --out (for campaigns run as separate processes)")
     ap.add_argument("--race-rounds", type=int, default=4, help="builds raced by readers (default 4)")
     ap.add_argument("--neo4j-kills", type=int, default=10, help="Neo4j kills, MERGE and bulk alternating (default 10)")
     ap.add_argument("--resume-kills", type=int, default=3, help="EDGAR fetches killed and resumed (default 3)")
@@ -702,6 +722,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=REPO / "build" / "chaos.json")
     ap.add_argument("--keep-work", action="store_true", help="keep the working folder")
     args = ap.parse_args(argv)
+    if args.combine:
+        docs = [json.loads(p.read_text()) for p in args.combine]
+        results = [c for d in docs for c in d["campaigns"]]
+        doc = {**docs[0], "seconds": max(d["seconds"] for d in docs), "ok": all(d["ok"] for d in docs),
+               "campaigns": results, "parts": [str(p) for p in args.combine]}
+        args.out.write_text(json.dumps(doc, indent=2, default=str) + "\n")
+        _print_table(results, args.out, doc["seconds"])
+        return 0 if doc["ok"] else 1
     if not (args.filings / "edgar").is_dir():
         print(f"error: no EDGAR fixtures at {args.filings}; pass --filings or set CHAINSHOCK_FILINGS", file=sys.stderr)
         return 2
@@ -711,7 +739,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results: list[dict[str, Any]] = []
     runners: dict[str, Callable[[], dict[str, Any]]] = {
-        "builds": lambda: campaign_builds(work, args.filings, args.kills, args.e2e_kills, rng),
+        "builds": lambda: campaign_builds(work, args.filings, args.kills, args.e2e_kills, rng,
+                                          args.tables_from, args.e2e_window),
         "concurrency": lambda: campaign_concurrency(work, args.race_rounds),
         "neo4j": lambda: campaign_neo4j(work, args.neo4j_kills, rng),
         "edgar": lambda: campaign_edgar(work, args.filings, args.resume_kills, rng),
