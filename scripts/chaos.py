@@ -496,7 +496,7 @@ def _reported(dest: Path) -> set[str]:
     return {f"{e.get('accession', '')}/{e.get('what', '')}" for e in json.loads(log.read_text())["errors"]}
 
 
-def campaign_edgar(work: Path, filings: Path, resume_kills: int, rng: random.Random) -> dict[str, Any]:
+def campaign_edgar(work: Path, filings: Path, resume_kills: int, rng: random.Random, rounds: int = 3) -> dict[str, Any]:
     from edgar_fake import FakeEdgar, RandomFaults, serve
 
     base = FakeEdgar(filings)
@@ -526,19 +526,32 @@ def campaign_edgar(work: Path, filings: Path, resume_kills: int, rng: random.Ran
                                                    for r in reported if "/" in r))
         return right, wrong, extra, lost
 
-    say("edgar: a fetch through 429 storms, 5xx, stalls and truncated bodies")
-    faulty = FakeEdgar(filings, RandomFaults(seed=rng.randrange(1 << 30)))
-    with serve(faulty) as url:
-        t0 = time.monotonic()
-        run = run_fetch(url, work / "edgar-faulty")
-        faulty_seconds = time.monotonic() - t0
-    right, wrong, extra, lost = compare(work / "edgar-faulty")
-    rate_faulty = faulty.max_per_window()
-    tracebacks = TRACEBACK in run.stderr
+    ref_requests = len(base.log)
+    say(f"edgar: {rounds} fetches through 429 storms, 5xx, stalls and truncated bodies")
+    right = wrong = extra = lost = requests = 0
+    faulty_seconds = 0.0
+    faults: dict[str, int] = {}
+    rates = []
+    tracebacks = False
+    failed_runs = []
+    for k in range(rounds):
+        faulty = FakeEdgar(filings, RandomFaults(seed=rng.randrange(1 << 30)))
+        with serve(faulty) as url:
+            t0 = time.monotonic()
+            run = run_fetch(url, work / f"edgar-faulty-{k}")
+            faulty_seconds += time.monotonic() - t0
+        r = compare(work / f"edgar-faulty-{k}")
+        right, wrong, extra, lost = right + r[0], wrong + r[1], extra + r[2], lost + r[3]
+        requests += len(faulty.log)
+        for key, v in faulty.faults.items():
+            faults[key] = faults.get(key, 0) + v
+        rates.append(faulty.max_per_window())
+        tracebacks = tracebacks or TRACEBACK in run.stderr
+        if run.returncode != 0:
+            failed_runs.append(run.stderr.strip()[-300:])
 
     say(f"edgar: {resume_kills} fetches killed with kill -9, then resumed")
     resumes = []
-    rates = [rate_faulty]
     for i in range(resume_kills):
         dest = work / f"edgar-resume-{i}"
         state = FakeEdgar(filings, RandomFaults(seed=rng.randrange(1 << 30), storm_every=0))
@@ -546,8 +559,12 @@ def campaign_edgar(work: Path, filings: Path, resume_kills: int, rng: random.Ran
             p = subprocess.Popen([sys.executable, "-c", _FETCH, url, str(dest), ",".join(tickers)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                  env=env_for(work / "edgar-home"), start_new_session=True)
-            at = rng.uniform(0.2, 0.9) * ref_seconds * 1.5
-            time.sleep(at)
+            # kill -9 after a random number of requests, so the kill lands mid-fetch
+            after = rng.randint(1, max(1, ref_requests - 2))
+            t0 = time.monotonic()
+            while len(state.log) < after and p.poll() is None and time.monotonic() - t0 < 300:
+                time.sleep(0.01)
+            at = time.monotonic() - t0
             was_running, _ = kill9(p)
             before = len(_mirror(dest))
             hits_before = len(state.log)
@@ -556,37 +573,39 @@ def campaign_edgar(work: Path, filings: Path, resume_kills: int, rng: random.Ran
         r_right, r_wrong, _, r_lost = compare(dest)
         temp_left = sum(1 for f in (dest / "edgar").rglob(".*") if f.is_file()) if (dest / "edgar").is_dir() else 0
         tracebacks += TRACEBACK in again.stderr
-        resumes.append({"kill_at_s": round(at, 2), "running": was_running, "files_before_resume": before,
+        resumes.append({"kill_after_requests": after, "kill_at_s": round(at, 2), "running": was_running, "files_before_resume": before,
                         "requests_before_kill": hits_before, "resume_exit": again.returncode,
                         "right": r_right, "wrong": r_wrong, "lost": r_lost, "temp_files_left": temp_left})
     max_rate = max(rates)
-    resumed_ok = all(r["resume_exit"] == 0 and r["wrong"] == 0 and r["lost"] == 0 for r in resumes)
-    ok = (run.returncode == 0 and wrong == 0 and extra == 0 and lost == 0 and max_rate <= 10
+    resumed_ok = all(r["running"] and r["resume_exit"] == 0 and r["wrong"] == 0 and r["lost"] == 0 for r in resumes)
+    ok = (not failed_runs and wrong == 0 and extra == 0 and lost == 0 and max_rate <= 10
           and not tracebacks and resumed_ok)
     return {
         "name": "live EDGAR under faults",
-        "runs": 1 + len(resumes),
+        "runs": rounds + len(resumes),
         "ok": ok,
         "figures": {
+            "faulty_fetches": rounds,
             "documents": len(reference),
             "reported_missing_in_reference": len(ref_reported),
             "right": right,
             "wrong": wrong,
             "lost": lost,
-            "requests": len(faulty.log),
-            "faults_injected": dict(faulty.faults),
+            "requests": requests,
+            "faults_injected": faults,
             "max_requests_in_any_second": max_rate,
-            "mean_rate_per_second": round(len(faulty.log) / faulty_seconds, 2) if faulty_seconds else None,
+            "mean_rate_per_second": round(requests / faulty_seconds, 2) if faulty_seconds else None,
             "fault_free_seconds": round(ref_seconds, 1),
             "faulty_seconds": round(faulty_seconds, 1),
             "resumes_after_kill": len(resumes),
-            "resumes_ok": sum(r["resume_exit"] == 0 and r["wrong"] == 0 and r["lost"] == 0 for r in resumes),
+            "resumes_ok": sum(r["running"] and r["resume_exit"] == 0 and r["wrong"] == 0 and r["lost"] == 0 for r in resumes),
             "tracebacks": int(tracebacks),
         },
-        "summary": f"{len(reference)} documents: {right} right, {wrong} wrong, {lost} lost; "
-                   f"max {max_rate} requests in any second; {len(resumes)} kill+resume",
+        "summary": f"{rounds} x {len(reference)} documents under {sum(faults.values())} faults: {right} right, "
+                   f"{wrong} wrong, {lost} lost; max {max_rate} requests in any second; "
+                   f"{sum(r['running'] for r in resumes)} kill -9 mid-fetch + resume",
         "resumes": resumes,
-        "fetch_error": run.stderr.strip()[-300:] if run.returncode else "",
+        "fetch_errors": failed_runs,
     }
 
 
