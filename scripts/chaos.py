@@ -386,11 +386,13 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
                 raise RuntimeError(f"neo4j start failed: {p.stderr.strip()}")
 
     refs: dict[str, tuple[dict[str, int], str, float]] = {}
+    printed: list[str] = [proc.stdout + proc.stderr]  # everything the commands printed, checked for the password
     try:
         # references: a clean MERGE load and a clean bulk load
         t0 = time.monotonic()
         p = cli(home, "neo4j", "load", "--json", timeout=1800)
         assert p.returncode == 0, p.stderr
+        printed.append(p.stdout + p.stderr)
         snapshot_counts = json.loads(p.stdout)["sent"]
         refs["merge"] = (*_neo4j_digest(settings), time.monotonic() - t0)
         empty_database()
@@ -420,8 +422,10 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
                 _, err = kill9(p)
                 hung = True
             first_tb = TRACEBACK in err
+            printed.append(err)
             ensure_running()
             rerun = cli(home, *args, "--json", timeout=1800)
+            printed.append(rerun.stdout + rerun.stderr)
             used = method
             if rerun.returncode != 0 and method == "bulk" and "already holds" in rerun.stderr:
                 used = "merge"  # a half-finished bulk left data: the idempotent load finishes the job
@@ -443,10 +447,11 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
                 os.kill(pid, signal.SIGKILL)
     converged = sum(d["converged"] for d in details)
     tracebacks = sum(d["traceback"] for d in details)
+    leaks = sum(password in text for text in printed)
     return {
         "name": "Neo4j killed during load",
         "runs": len(details),
-        "ok": converged == len(details) and tracebacks == 0 and not any(d["hung"] for d in details),
+        "ok": converged == len(details) and tracebacks == 0 and not any(d["hung"] for d in details) and not leaks,
         "figures": {
             "kills": len(details),
             "merge_kills": sum(d["method"] == "merge" for d in details),
@@ -458,6 +463,8 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
             "merge_seconds": round(refs["merge"][2], 1),
             "bulk_seconds": round(refs["bulk"][2], 1),
             "bulk_equals_merge": refs["merge"][1] == refs["bulk"][1],
+            "outputs_checked_for_password": len(printed),
+            "password_printed": leaks,
         },
         "summary": f"{len(details)} kills: {converged} re-runs converged to the clean load's counts and properties",
         "details": details,
