@@ -357,7 +357,8 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
     from chainshock.engines.neo4j_store import Neo4jSettings, connect
 
     home = work / "neo4j"
-    proc = cli(home, "build")
+    # the small curated test dataset: a load is minutes on a loaded machine even so
+    proc = cli(home, "build", "--data", str(REPO / "tests" / "data" / "curated-mini"))
     assert proc.returncode == 0, proc.stderr
     port = free_port()
     start_args = ["neo4j", "start", "--port", str(port), "--heap", "768m", "--json"]
