@@ -64,9 +64,11 @@ chaos: install
 	bash scripts/ensure-neo4j-deps.sh
 	$(BIN)/python scripts/chaos.py $(CHAOS_ARGS)
 
+## lint: ruff, mypy, and the layer contract (import-linter; see [tool.importlinter] in pyproject.toml)
 lint: install
 	$(BIN)/ruff check .
 	bash scripts/typecheck.sh
+	bash scripts/lint-imports.sh
 
 typecheck: install
 	bash scripts/typecheck.sh

@@ -1,7 +1,8 @@
 """Find a node from what a user types: an id, ticker, CIK, name or alias.
 
 This is for lookups at the command line, where the user knows what they
-mean; :mod:`chainshock.graph.resolve` handles names found in documents.
+mean, so names compare by the loose :func:`~chainshock.graph.names.lookup_key`;
+:mod:`chainshock.graph.resolve` handles names found in documents.
 
 Examples
 --------
@@ -14,68 +15,64 @@ Examples
 'company:sk-hynix'
 >>> resolve_node(nodes, "000660")
 'company:sk-hynix'
+>>> resolve_node(nodes.assign(ticker="000660"), "000660.KS")  # an exchange suffix on a bare ticker
+'company:sk-hynix'
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from chainshock.errors import NotFoundError
 
-__all__ = ["normalise_name", "resolve_node"]
+from .names import lookup_key
+from .records import NodeRecord, node_records
 
-_SUFFIXES = re.compile(
-    r"\b(incorporated|inc|corp|corporation|co|company|ltd|limited|plc|holdings?|group|"
-    r"technology|technologies|electronics|platforms|the|sa|se|ag|nv|llc|lp)\b"
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+
+__all__ = ["resolve_node"]
+
+_EXCHANGE_SUFFIX = re.compile(
+    r"([a-z0-9]+)\.(ks|kq|tw|two|t|hk|ss|sz|pa|l|de|as|sw|mi|to|ax|si|ns|bo)"
 )
 
-
-def normalise_name(name: str) -> str:
-    """Lowercase, drop punctuation and legal suffixes.
-
-    >>> normalise_name("Micron Technology, Inc.")
-    'micron'
-    """
-    text = re.sub(r"[^a-z0-9 ]+", " ", name.lower().replace("&", " and "))
-    text = _SUFFIXES.sub(" ", text)
-    return " ".join(text.split())
+def _frame_records(nodes: Snapshot | pd.DataFrame) -> Iterable[NodeRecord]:
+    if isinstance(nodes, pd.DataFrame):
+        return node_records(nodes).values()
+    return nodes.node_records().values()
 
 
-def _frame(nodes: Any) -> pd.DataFrame:
-    return nodes.nodes if hasattr(nodes, "nodes") and isinstance(nodes.nodes, pd.DataFrame) else nodes
-
-
-def _keys(row: Any) -> Iterable[tuple[int, str]]:
-    """(priority, key) pairs a row answers to; lower priority wins."""
-    yield 0, row.id.lower()
-    yield 1, row.id.split(":", 1)[-1].lower()
-    if isinstance(row.ticker, str) and row.ticker:
-        t = row.ticker.lower()
+def _keys(node: NodeRecord) -> Iterable[tuple[int, str]]:
+    """(priority, key) pairs a node answers to; lower priority wins."""
+    yield 0, node.id.lower()
+    yield 1, node.id.split(":", 1)[-1].lower()
+    if node.ticker:
+        t = node.ticker.lower()
         yield 1, t
         yield 2, t.split(".")[0]
-    if isinstance(row.cik, str) and row.cik:
-        yield 1, row.cik.lstrip("0")
-    yield 2, row.name.lower()
-    yield 3, normalise_name(row.name)
-    props = json.loads(row.properties) if isinstance(row.properties, str) else {}
-    for alias in props.get("aliases", []) or []:
-        yield 2, str(alias).lower()
-        yield 3, normalise_name(str(alias))
+    if node.cik:
+        yield 1, node.cik.lstrip("0")
+    yield 2, node.name.lower()
+    yield 3, lookup_key(node.name)
+    for alias in node.aliases:
+        yield 2, alias.lower()
+        yield 3, lookup_key(alias)
 
 
-def resolve_node(nodes: Any, text: str, labels: Iterable[str] | None = None) -> str:
+def resolve_node(nodes: Snapshot | pd.DataFrame, text: str, labels: Iterable[str] | None = None) -> str:
     """The id of the node ``text`` names.
 
     Parameters
     ----------
-    nodes : DataFrame or Snapshot
-        The snapshot's ``nodes`` table (or the snapshot).
+    nodes : Snapshot or DataFrame
+        The snapshot (its decoded node records are reused), or a ``nodes``
+        table.
     text : str
         An id (``company:nvidia``), ticker (``NVDA``), CIK, name or alias.
     labels : iterable of str, optional
@@ -86,22 +83,25 @@ def resolve_node(nodes: Any, text: str, labels: Iterable[str] | None = None) -> 
     NotFoundError
         ``no company matches 'X'; did you mean ...``.
     """
-    frame = _frame(nodes)
-    if labels is not None:
-        frame = frame[frame["label"].isin(list(labels))]
+    wanted = set(labels) if labels is not None else None
     query = text.strip().lower()
     digits = query.lstrip("0") if query.isdigit() else None
-    norm = normalise_name(text)
+    # "000660.KS", "2330.TW", "SU.PA": a ticker with its exchange suffix names the bare ticker too
+    listed = _EXCHANGE_SUFFIX.fullmatch(query)
+    bare = listed.group(1) if listed else None
+    norm = lookup_key(text)
     best: tuple[int, list[str]] = (99, [])
     names: dict[str, str] = {}
-    for row in frame.itertuples(index=False):
-        names[row.id] = row.name
-        for priority, key in _keys(row):
-            if key and key in (query, digits, norm):
+    for node in _frame_records(nodes):
+        if wanted is not None and node.label not in wanted:
+            continue
+        names[node.id] = node.name
+        for priority, key in _keys(node):
+            if key and (key in (query, digits, norm) or (bare is not None and priority == 1 and key == bare)):
                 if priority < best[0]:
-                    best = (priority, [row.id])
-                elif priority == best[0] and row.id not in best[1]:
-                    best[1].append(row.id)
+                    best = (priority, [node.id])
+                elif priority == best[0] and node.id not in best[1]:
+                    best[1].append(node.id)
     if len(best[1]) == 1:
         return best[1][0]
     kind = "company" if labels is None or set(labels) == {"Company"} else "node"

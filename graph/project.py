@@ -6,7 +6,6 @@ The sparse cost-share matrix used by propagation is built in
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import networkx as nx
@@ -48,14 +47,14 @@ def to_networkx(snapshot: Snapshot, with_evidence: bool = False) -> nx.MultiDiGr
     attributes: type and the edge's properties (and ``evidence`` when asked).
     """
     g = nx.MultiDiGraph()
-    for row in snapshot.nodes.itertuples(index=False):
-        g.add_node(row.id, label=row.label, name=row.name, roles=list(row.roles), **json.loads(row.properties))
+    for node in snapshot.node_records().values():
+        g.add_node(node.id, label=node.label, name=node.name, roles=list(node.roles), **node.properties)
     evidence = evidence_by_subject(snapshot) if with_evidence else {}
-    for row in snapshot.edges.itertuples(index=False):
-        attrs: dict[str, Any] = {"type": row.type, **json.loads(row.properties)}
+    for edge in snapshot.edge_records():
+        attrs: dict[str, Any] = {"type": edge.type, **edge.properties}
         if with_evidence:
-            attrs["evidence"] = evidence.get(row.id, [])
-        g.add_edge(row.source, row.target, key=row.id, **attrs)
+            attrs["evidence"] = evidence.get(edge.id, [])
+        g.add_edge(edge.source, edge.target, key=edge.id, **attrs)
     return g
 
 

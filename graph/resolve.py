@@ -2,8 +2,8 @@
 
 Three steps, cheapest first:
 
-1. **Exact**: the normalized name (case, punctuation and legal suffixes
-   dropped) equals a known company's name, alias, former name or ticker.
+1. **Exact**: the strict name key (:func:`~chainshock.graph.names.entity_key`:
+   case, punctuation and legal suffixes dropped) equals a known company's name, alias, former name or ticker.
 2. **Alias table**: :data:`ALIAS_GROUPS` ties industry names that share no
    words ("Hon Hai" / "Foxconn", "TSMC" / "Taiwan Semiconductor
    Manufacturing Company Limited"). A name in a group matches the known
@@ -34,14 +34,14 @@ Examples
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from chainshock.errors import ChainshockError
+
+from .names import entity_key, slug
 
 __all__ = [
     "ALIAS_GROUPS",
@@ -54,7 +54,6 @@ __all__ = [
     "default_embedder",
     "entries_from_companies",
     "nlp_available",
-    "normalize_name",
     "slug",
 ]
 
@@ -102,43 +101,6 @@ ALIAS_GROUPS: tuple[tuple[str, ...], ...] = (
     ("Talen Energy", "Talen", "Talen Energy Corporation"),
     ("NextEra Energy", "NextEra", "NextEra Energy, Inc."),
 )
-
-_SUFFIXES = {
-    "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "plc",
-    "llc", "lp", "l.p", "ag", "sa", "nv", "se", "bv", "holdings", "holding", "group", "the",
-    "pbc", "kk",
-}
-
-
-def normalize_name(name: str) -> str:
-    """Lowercase words without punctuation, legal suffixes or a leading "the".
-
-    >>> normalize_name("Micron Technology, Inc.")
-    'micron technology'
-    >>> normalize_name("AMAZON.COM, INC."), normalize_name("NVIDIA CORP/CA")
-    ('amazon com', 'nvidia')
-    """
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    text = re.sub(r"/[a-z]{2}$", "", text.lower().strip())  # EDGAR's state tags: "NVIDIA CORP/CA"
-    words = re.findall(r"[a-z0-9]+", text.replace("&", " and "))
-    while words and words[-1] in _SUFFIXES:
-        words.pop()
-    while words and words[0] == "the":
-        words.pop(0)
-    return " ".join(words)
-
-
-def slug(name: str) -> str:
-    """An id-safe slug of a name: ``"SK Hynix Inc."`` -> ``"sk-hynix"``.
-
-    >>> slug("Taiwan Semiconductor Manufacturing Company Limited"), slug("AMAZON.COM, INC.")
-    ('taiwan-semiconductor-manufacturing', 'amazon')
-    """
-    norm = normalize_name(name)
-    norm = re.sub(r"\s+com$", "", norm)  # "amazon com" -> "amazon"
-    out = re.sub(r"[^a-z0-9]+", "-", norm).strip("-")
-    return out or "unnamed"
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -277,7 +239,7 @@ class Resolver:
     def __post_init__(self) -> None:
         for i, group in enumerate(ALIAS_GROUPS):
             for name in group:
-                self._group_of.setdefault(normalize_name(name), i)
+                self._group_of.setdefault(entity_key(name), i)
         self.entries = list(self.entries)
         for entry in sorted(self.entries, key=lambda e: e.id):
             self.add(entry)
@@ -285,7 +247,7 @@ class Resolver:
     def add(self, entry: Entry) -> None:
         """Make ``entry`` resolvable (first entry for a name wins; ids sort first)."""
         for name in (entry.name, *entry.names):
-            key = normalize_name(name)
+            key = entity_key(name)
             if key:
                 self._by_key.setdefault(key, entry)
                 self._by_key.setdefault(key.replace(" ", ""), entry)
@@ -303,7 +265,7 @@ class Resolver:
         if group is None:
             return None
         for name in ALIAS_GROUPS[group]:
-            hit = self._by_key.get(normalize_name(name))
+            hit = self._by_key.get(entity_key(name))
             if hit is not None:
                 return hit
         return None
@@ -314,7 +276,7 @@ class Resolver:
         if self._vectors is None:
             self._vector_keys = sorted(self._by_key.items(), key=lambda kv: (kv[0], kv[1].id))
             self._vectors = self.embedder.encode([k for k, _ in self._vector_keys])
-        query = self.embedder.encode([normalize_name(name) or name])[0]
+        query = self.embedder.encode([entity_key(name) or name])[0]
         scores = self._vectors @ query
         best = int(scores.argmax())
         score = float(scores[best])
@@ -327,7 +289,7 @@ class Resolver:
 
         Cheap enough to ask of every capitalized phrase in a document.
         """
-        key = normalize_name(name)
+        key = entity_key(name)
         hit = self._by_key.get(key) or self._by_key.get(key.replace(" ", ""))
         if hit is not None:
             return Match(hit.id, hit.name, 1.0, "exact", hit.resolved)

@@ -94,7 +94,9 @@ class EdgeType(StrEnum):
     INVESTS_IN = "INVESTS_IN"
 
 
-Method = Literal["curated", "xbrl", "rule", "model", "text"]
+# ``inferred``: derived from other cited facts (the edge names its ``basis``);
+# ``judgement``: an analyst estimate whose evidence is its stated basis.
+Method = Literal["curated", "xbrl", "rule", "model", "text", "inferred", "judgement"]
 
 # Tiers for reading a shock from raw inputs to end customers. Industrials and
 # utilities sit beside the cloud: they are paid by it, not downstream of it.
@@ -187,7 +189,16 @@ class Estimate(_Record):
         return self
 
     def within(self, lo: float, hi: float) -> bool:
+        """Whether the whole range lies in ``[lo, hi]``."""
         return lo <= self.low and self.high <= hi
+
+    def triple(self) -> tuple[float, float, float]:
+        """``(low, base, high)``, the form the array code samples from.
+
+        >>> Estimate(low=0.3, base=0.45, high=0.55, basis="Epoch AI").triple()
+        (0.3, 0.45, 0.55)
+        """
+        return self.low, self.base, self.high
 
 
 class Evidence(_Record):
@@ -248,6 +259,9 @@ class Company(Node):
     cik: str | None = None
     country: str | None = None
     aliases: tuple[str, ...] = ()
+    # Words a quote may use for this company or segment ("consumers", "developers"):
+    # read by the evidence audit only, never to resolve names in filings.
+    quote_names: tuple[str, ...] = ()
     segment: bool = False  # a segment (e.g. "SaaS developers"), not a listed firm
     pass_through: Estimate | None = None
     cost_base_usd: Estimate | None = None
@@ -290,10 +304,12 @@ class Index(Node):
     country: str | None = None
     base_index: str | None = None  # the cap-weighted index an equal-weight one mirrors
     members: int | None = Field(default=None, ge=1)  # constituents in all, for equal weighting
+    market_cap_usd: Estimate | None = None  # the index's total market value on its weights' date (PV valuation)
 
 
 class Country(Node):
     iso: str = Field(min_length=2, max_length=3)
+    aliases: tuple[str, ...] = ()  # demonyms and cities a quote may use ("French", "Amsterdam-based")
 
 
 def edge_id(type_: str, source: str, target: str, qualifier: str | None = None) -> str:
@@ -321,9 +337,14 @@ class Edge(_Record):
     - ``USES``: ``cost_share`` (Estimate, required), ``lag_quarters``.
     - ``PARTY_TO``: ``role`` (buyer, seller, investor, investee, offtaker).
     - ``COVERS``: ``fixed_share`` (Estimate: share of the buyer's purchases at a
-      fixed price), ``price_terms`` (fixed, indexed, cost_plus), ``volume``.
+      fixed price), ``price_terms`` (fixed, indexed, cost_plus, capped: a
+      ceiling is not a fixed price and shields nothing below it), ``volume``.
     - ``CONSTITUENT_OF``: ``weight`` (Estimate, fraction of the index), ``as_of``.
     - ``INVESTS_IN``: ``amount_usd`` (Estimate), ``stake`` (Estimate).
+
+    Any type may carry ``inferred: true`` with a ``basis`` (the rule and the
+    cited inputs it was derived from) when no quote names its parties; see
+    :mod:`chainshock.graph.audit`.
     """
 
     id: str
@@ -482,6 +503,8 @@ def validate_graph(records: GraphRecords, where: dict[str, str] | None = None) -
             market = edge.estimate("market_share")
             if market is not None:
                 market_in[edge.target] += market.base
+        if edge.properties.get("inferred") and len(str(edge.properties.get("basis") or "").strip()) < 10:
+            report(edge.id, "inferred: true needs a basis (the rule and the cited inputs it rests on)")
         if edge.type == "USES" and share is None:
             report(edge.id, "USES needs a cost_share")
         if edge.type == "CONSTITUENT_OF":
@@ -512,4 +535,54 @@ def validate_graph(records: GraphRecords, where: dict[str, str] | None = None) -
         if fact.source_id not in source_ids:
             report(fact.id, f"names unknown source {fact.source_id!r}")
         check_evidence(fact.id, fact.evidence)
+    problems.extend(implied_revenue_problems(records, where))
     return problems
+
+
+def implied_revenue_problems(records: GraphRecords, where: dict[str, str] | None = None) -> list[Problem]:
+    """A producer whose market shares imply more product revenue than it reports, even at the low ends.
+
+    Implied revenue = Σ market_share × market_size over the products with a
+    market size; it is compared with the latest annual USD ``revenue`` fact.
+    Catches markets that overlap (HBM counted inside DRAM).
+
+    >>> records = GraphRecords(
+    ...     nodes=[Company(id="company:a", name="A", roles=("memory_producer",)),
+    ...            Product(id="product:x", name="X", category="dram", market_size_usd=Estimate(low=10, base=10, high=10, basis="demo"))],
+    ...     edges=[Edge(id="e", type="PRODUCES", source="company:a", target="product:x",
+    ...                 properties={"market_share": {"low": 0.8, "base": 0.8, "high": 0.8, "basis": "demo"}})],
+    ...     facts=[Fact(id="f", company="company:a", metric="revenue", fiscal_year=2025,
+    ...                 period_end=dt.date(2025, 12, 31), value=5.0, source_id="s")])
+    >>> [p.message for p in implied_revenue_problems(records)]
+    ['market shares imply product revenue of at least 8 USD a year, above its reported revenue of 5 USD (FY2025): are two markets overlapping?']
+    """
+    where = where or {}
+    sizes = {n.id: n.market_size_usd for n in records.nodes if isinstance(n, Product) and n.market_size_usd is not None}
+    revenue: dict[str, Fact] = {}
+    for f in records.facts:
+        if (
+            f.metric == "revenue"
+            and f.unit == "USD"
+            and f.fiscal_period == "FY"
+            and (f.company not in revenue or f.period_end > revenue[f.company].period_end)
+        ):
+            revenue[f.company] = f
+    implied: dict[str, float] = {}
+    for e in records.edges:
+        size = sizes.get(e.target)
+        share = e.properties.get("market_share") if e.type == "PRODUCES" else None
+        if size is None or share is None:
+            continue
+        low = share.low if isinstance(share, Estimate) else float(share.get("low", share.get("base", 0)))
+        implied[e.source] = implied.get(e.source, 0.0) + low * size.low
+    out = []
+    for company, value in sorted(implied.items()):
+        fact = revenue.get(company)
+        if fact is not None and value > fact.value * (1 + 1e-9):
+            out.append(Problem(
+                subject=company,
+                message=(f"market shares imply product revenue of at least {value:,.0f} USD a year, above its "
+                         f"reported revenue of {fact.value:,.0f} USD (FY{fact.fiscal_year}): are two markets overlapping?"),
+                where=where.get(company),
+            ))
+    return out

@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from chainshock.errors import SnapshotError
+from chainshock.errors import NotFoundError, SnapshotError
 
 from .integrity import (
     check_snapshot,
@@ -43,6 +43,7 @@ from .integrity import (
     swap_link,
     versions_dir,
 )
+from .records import EdgeRecord, NodeRecord, edge_records, node_records
 from .schema import SCHEMA_VERSION, Estimate, Evidence, GraphRecords
 
 __all__ = [
@@ -253,7 +254,13 @@ def _to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
 
 @dataclass
 class Snapshot:
-    """An opened snapshot: the tables as pandas DataFrames plus the manifest."""
+    """An opened snapshot: the tables as pandas DataFrames plus the manifest.
+
+    The tables keep their flat parquet form (``properties`` as JSON text);
+    the typed read side is :meth:`node`, :meth:`node_records` and
+    :meth:`edge_records`, decoded from the tables once per snapshot, on first
+    use (see :mod:`chainshock.graph.records`).
+    """
 
     path: Path
     manifest: dict[str, Any]
@@ -262,26 +269,50 @@ class Snapshot:
     evidence: pd.DataFrame
     facts: pd.DataFrame
     sources: pd.DataFrame
-    _props: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    _nodes_by_id: dict[str, NodeRecord] | None = field(default=None, repr=False, compare=False)
+    _edge_list: tuple[EdgeRecord, ...] | None = field(default=None, repr=False, compare=False)
 
     def table(self, name: str) -> pd.DataFrame:
+        """A table by name (one of :data:`TABLES`)."""
         return getattr(self, name)
 
-    def node_properties(self, node_id: str) -> dict[str, Any]:
-        if not self._props:
-            self._props = {
-                row.id: json.loads(row.properties) for row in self.nodes.itertuples(index=False)
-            }
-        return self._props.get(node_id, {})
+    def node_records(self) -> Mapping[str, NodeRecord]:
+        """Every node as a typed record, keyed by id (decoded once, then cached)."""
+        if self._nodes_by_id is None:
+            self._nodes_by_id = node_records(self.nodes)
+        return self._nodes_by_id
 
-    def edge_properties(self) -> list[dict[str, Any]]:
-        return [json.loads(p) for p in self.edges["properties"]]
+    def edge_records(self) -> tuple[EdgeRecord, ...]:
+        """Every edge as a typed record, in table order (decoded once, then cached)."""
+        if self._edge_list is None:
+            self._edge_list = edge_records(self.edges)
+        return self._edge_list
+
+    def node(self, node_id: str) -> NodeRecord:
+        """The node with id ``node_id``.
+
+        Raises
+        ------
+        NotFoundError
+            When the snapshot has no such node.
+        """
+        try:
+            return self.node_records()[node_id]
+        except KeyError:
+            raise NotFoundError(f"no node {node_id!r} in the snapshot; `chainshock info` counts what it holds") from None
+
+    def node_props(self, node_id: str) -> Mapping[str, Any]:
+        """A node's decoded properties (empty for an unknown id)."""
+        record = self.node_records().get(node_id)
+        return record.properties if record is not None else {}
 
     def evidence_for(self, subject_id: str) -> pd.DataFrame:
+        """The evidence rows of one edge, node or fact."""
         return self.evidence[self.evidence["subject_id"] == subject_id]
 
     @property
     def content_hash(self) -> str:
+        """The manifest's hash of the tables' bytes."""
         return str(self.manifest.get("content_hash", ""))
 
 
@@ -462,11 +493,3 @@ def _nones(frame: pd.DataFrame) -> pd.DataFrame:
             values = frame[col].astype(object)
             frame[col] = values.where(values.notna(), None)
     return frame
-
-
-def node_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A node row as a flat dict (properties merged in), for display and JSON."""
-    out = {"id": row["id"], "label": row["label"], "name": row["name"], "roles": list(row["roles"])}
-    out.update(json.loads(row["properties"]))
-    return out
-

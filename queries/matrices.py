@@ -1,8 +1,11 @@
 """Snapshot tables -> the arrays the propagation models run on.
 
-The price-carrying nodes are Companies and Products. Each coefficient of the
-cost-share matrix ``A`` (``A[i, j]`` = share of buyer ``j``'s unit cost bought
-from ``i``) is one *entry*, kept in coordinate form with its low/base/high
+The price-carrying nodes are Companies and Products. Each coefficient of
+``A`` is one *entry*. The graph stores shares of the buyer's *cost*
+(``cost_share``); :func:`value_terms` turns them into the value-terms
+coefficients of the price model (``A[i, j]`` = dollars ``j`` spends on ``i``
+per dollar of ``j``'s revenue) with each buyer's cost-to-revenue ratio. Each
+entry is kept in coordinate form with its low/base/high
 range, its lag and the edge it comes from, so Monte Carlo can redraw every
 range and contracts can scale single entries over time:
 
@@ -43,7 +46,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -60,6 +63,7 @@ __all__ = [
     "System",
     "build_system",
     "contract_terms",
+    "value_terms",
 ]
 
 # Default pass-through by role when a company has no ``pass_through``
@@ -183,6 +187,25 @@ class System:
         """``A`` as CSR (duplicates summed). ``values`` overrides the entry values."""
         v = self.values(which) if values is None else values
         return sp.csr_matrix((v, (self.rows, self.cols)), shape=(self.n, self.n))
+
+
+def value_terms(system: System, ratio: np.ndarray) -> System:
+    """Cost shares -> dollars per dollar of the buyer's revenue: ``A[i, j] = share[i, j] · cost_j / revenue_j``.
+
+    ``ratio`` holds each node's cost-to-revenue ratio (1 for products and
+    consumer segments). ``PRODUCES`` entries (a producer's share of a
+    product's market) are already shares of value and stay as they are.
+
+    >>> import pandas as pd
+    >>> nodes = pd.DataFrame({"id": ["company:a", "product:x"], "label": ["Company", "Product"],
+    ...     "name": ["A", "X"], "roles": [["server_maker"], []], "properties": ['{}', '{}']})
+    >>> edges = pd.DataFrame({"id": ["e"], "type": ["USES"], "source": ["company:a"], "target": ["product:x"],
+    ...     "product": [None], "properties": ['{"cost_share": 0.5}']})
+    >>> value_terms(build_system(nodes, edges), np.array([0.8, 1.0])).base.tolist()
+    [0.4]
+    """
+    scale = np.where(system.kinds == KIND_CODES["PRODUCES"], 1.0, np.asarray(ratio, dtype=float)[system.cols])
+    return replace(system, low=system.low * scale, base=system.base * scale, high=system.high * scale)
 
 
 def _estimate(value: Any, where: str) -> tuple[float, float, float] | None:

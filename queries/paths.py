@@ -8,7 +8,6 @@ traversed from the product to the buyer that uses it.
 from __future__ import annotations
 
 import itertools
-import json
 from typing import Any
 
 import networkx as nx
@@ -28,7 +27,9 @@ class PathHop(BaseModel):
     target: str
     traversed: str  # "forward" or "backward" (USES runs buyer -> product)
     properties: dict[str, Any]
-    evidence: list[dict[str, Any]]
+    evidence: list[dict[str, Any]]  # each with a ``grade`` (filed, primary, secondary, judgement, inferred)
+    status: str = "proven"  # proven, inferred or unsupported (chainshock.graph.audit)
+    basis: str | None = None  # why an inferred hop is believed
 
 
 class SupplyPath(BaseModel):
@@ -64,12 +65,18 @@ def supply_paths(
     NotFoundError
         When no supply path of at most ``max_hops`` edges exists.
     """
+    from chainshock.graph.audit import audit_tables, evidence_grade
+
     g = supply_flow_graph(snapshot)
+    tables = {name: getattr(snapshot, name) for name in ("nodes", "edges", "evidence", "facts", "sources")}
+    audit = audit_tables(tables)
+    verdicts = {a.id: a for a in audit.edges}
+    infos = audit.source_infos
     for node in (source, target):
         if node not in g:
             raise NotFoundError(f"{node} is not a company or product in the supply graph")
     evidence = evidence_by_subject(snapshot)
-    edges = {row.id: row for row in snapshot.edges.itertuples(index=False)}
+    edges = {edge.id: edge for edge in snapshot.edge_records()}
     names = dict(zip(snapshot.nodes["id"], snapshot.nodes["name"], strict=True))
     found: list[SupplyPath] = []
     try:
@@ -85,6 +92,11 @@ def supply_paths(
                 )
                 edge_id, reverse = candidates[0]
                 row = edges[edge_id]
+                verdict = verdicts.get(edge_id)
+                rows = list(evidence.get(edge_id, []))
+                if verdict is not None and verdict.proof is not None and verdict.proof < len(rows):
+                    # the evidence order of the snapshot matches the audit's; the proving quote comes first
+                    rows.insert(0, rows.pop(verdict.proof))
                 hops.append(
                     PathHop(
                         id=edge_id,
@@ -92,8 +104,13 @@ def supply_paths(
                         source=row.source,
                         target=row.target,
                         traversed="backward" if reverse else "forward",
-                        properties=json.loads(row.properties),
-                        evidence=evidence.get(edge_id, []),
+                        properties=dict(row.properties),
+                        evidence=[
+                            {**ev, "grade": evidence_grade(str(ev.get("method") or "curated"), infos.get(ev["source_id"]))}
+                            for ev in rows
+                        ],
+                        status=verdict.status if verdict else "unsupported",
+                        basis=verdict.basis if verdict else None,
                     )
                 )
             found.append(SupplyPath(nodes=list(nodes), names=[names[n] for n in nodes], edges=hops))

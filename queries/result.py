@@ -8,7 +8,9 @@ Conventions
 -----------
 - ``price_change`` and every other ``*_change`` without a unit is a
   **fraction** (0.05 = +5%).
-- Money is in USD units (``*_usd``).
+- Money is in USD units (``*_usd``). Ledger amounts are per quarter; the
+  ``*_usd`` totals on an :class:`Impact` are sums over the horizon.
+- ``ShockSpec.pct`` is a **percent** (30 = +30%), as in scenario files.
 - ``p5``/``p50``/``p95`` are Monte Carlo percentiles over every low/base/high
   range in the graph; they are ``None`` when the run had ``draws == 0``.
 - The headline ``price_change`` is the base-value change at the **end of the
@@ -29,17 +31,22 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "BalanceRow",
     "CapexReach",
     "CapexResult",
     "CapexShock",
     "ContractShield",
+    "Conversion",
     "Impact",
     "IndexBaseline",
     "IndexContribution",
     "IndexImpact",
+    "IndexPoint",
+    "LedgerEntry",
     "PathEdge",
     "QuarterValue",
     "ScenarioInfo",
+    "SensitivityRow",
     "ShockPath",
     "ShockResult",
     "ShockSpec",
@@ -56,8 +63,16 @@ class ShockSpec(_Model):
     node: str
     name: str
     label: str
-    pct: float = Field(description="price shock as a fraction (0.3 = +30%)")
+    pct: float = Field(description="price shock in percent (30 = +30%), base value")
+    pct_low: float | None = Field(default=None, description="low end of the shock's range, percent")
+    pct_high: float | None = Field(default=None, description="high end of the shock's range, percent")
     start_quarter: str = Field(description="first quarter the shock applies, e.g. '2026Q1'")
+    end_quarter: str | None = Field(default=None, description="last quarter the shock applies; None: to the horizon")
+
+    @property
+    def fraction(self) -> float:
+        """The base shock as a fraction (0.3 = +30%)."""
+        return self.pct / 100.0
 
 
 class ScenarioInfo(_Model):
@@ -107,9 +122,16 @@ class Impact(_Model):
     )
     pass_through: float | None = Field(default=None, description="base pass-through used")
     pass_through_source: str | None = None
+    revenue_change_usd: float | None = Field(default=None, description="ledger: Δrevenue summed over the horizon")
+    cost_change_usd: float | None = Field(default=None, description="ledger: Δcost summed over the horizon")
+    operating_income_change_usd: float | None = Field(
+        default=None, description="ledger: Δoperating income summed over the horizon (P5/P95 below)"
+    )
+    operating_income_p5: float | None = None
+    operating_income_p95: float | None = None
     margin_hit_usd: float | None = Field(
         default=None,
-        description="absorbed cost increase per year in USD (positive = margin loss), end of horizon",
+        description="ledger: fall in operating income over the horizon, USD (positive = loss; 0 when it rises)",
     )
     margin_hit_p5: float | None = None
     margin_hit_p50: float | None = None
@@ -119,7 +141,7 @@ class Impact(_Model):
         default=None, description="where the cost base comes from (fact with accession, or estimate)"
     )
     windfall_usd: float | None = Field(
-        default=None, description="revenue gain from an exogenous price rise on what it sells"
+        default=None, description="ledger: rise in operating income over the horizon, USD (0 when it falls)"
     )
     shielded: bool = Field(default=False, description="a fixed-price contract shields part of an input")
     path: list[QuarterValue] = Field(default_factory=list)
@@ -158,8 +180,11 @@ class IndexContribution(_Model):
     company: str
     name: str
     weight: float
-    earnings_change: float = Field(description="fraction of the company's baseline earnings")
-    contribution: float = Field(description="weight x earnings_change")
+    earnings_change: float | None = Field(
+        default=None, description="annualised Δoperating income / filed operating income; None when not filed"
+    )
+    value_change_usd: float | None = Field(default=None, description="PV valuation: after-tax ΔOI, discounted")
+    contribution: float = Field(description="this company's part of the index change (fraction)")
     earnings_source: str = Field(default="", description="where the baseline earnings come from")
 
 
@@ -169,24 +194,44 @@ class IndexBaseline(_Model):
     company: str
     name: str
     weight: float
-    earnings_usd: float | None = Field(default=None, description="baseline annual earnings; None when unknown")
+    earnings_usd: float | None = Field(
+        default=None, description="filed annual operating income (the one earnings basis); None when unknown"
+    )
+    market_cap_usd: float | None = Field(default=None, description="weight x the index's market value")
     source: str = Field(default="", description="metric, period and document; empty when unknown")
     earnings_change: float | None = Field(
         default=None, description="base-value earnings change (fraction); None when not sized"
     )
 
 
-class IndexImpact(_Model):
-    """An index's change under one weighting, assuming constant P/E.
+class IndexPoint(_Model):
+    """The index change valued with the ledger up to and including ``quarter``."""
 
-    ``change = Σ weight_c · Δearnings_c / earnings_c`` over the constituents
-    the graph knows; ``coverage`` is the index weight those constituents hold.
+    quarter: str
+    change: float
+    p5: float | None = None
+    p95: float | None = None
+
+
+class IndexImpact(_Model):
+    """An index's change under one weighting and one valuation.
+
+    ``valuation == "pv"`` (default): a constituent's value moves by the
+    present value of its after-tax Δoperating income over the scenario's
+    persistence, against its market value on the weights' date, so a
+    cap-weighted index moves by ``Σ ΔPV_c / market value of the index``.
+    ``"pe"``: constant P/E on filed operating income, an upper bound.
+    ``coverage`` is the index weight the graph's constituents hold.
     """
 
     index: str
     name: str
     weighting: str
+    valuation: str = Field(default="pv", description='"pv" (present value, default) or "pe" (upper bound)')
     change: float
+    path: list[IndexPoint] = Field(default_factory=list, description="change valued through each quarter")
+    market_cap_usd: float | None = None
+    market_cap_source: str = ""
     p5: float | None = None
     p50: float | None = None
     p95: float | None = None
@@ -263,6 +308,50 @@ class ContractShield(_Model):
     expires_in_horizon: bool = False
 
 
+class LedgerEntry(_Model):
+    """One company's (or consumer segment's, or outside party's) ledger line in one quarter, USD."""
+
+    node: str
+    name: str = ""
+    kind: str = Field(default="company", description="company, consumer_segment or outside")
+    quarter: str
+    revenue_change_usd: float
+    cost_change_usd: float
+    depreciation_change_usd: float = 0.0
+    operating_income_change_usd: float
+
+
+class BalanceRow(_Model):
+    """Σ Δrevenue = Σ Δcost + Δ final-demand spend, checked in one quarter (base values)."""
+
+    quarter: str
+    paid_usd: float
+    received_usd: float
+    final_demand_usd: float
+    residual_usd: float
+
+
+class Conversion(_Model):
+    """How a buyer's cost shares became dollars per dollar of its revenue."""
+
+    node: str
+    cost_base_usd: float | None
+    revenue_usd: float | None
+    cost_to_revenue: float
+    source: str
+
+
+class SensitivityRow(_Model):
+    """One input's swing of one index change, others at base (tornado)."""
+
+    index: str
+    weighting: str
+    input: str
+    low: float
+    high: float
+    swing: float
+
+
 class ShockResult(_Model):
     """The whole answer to one scenario."""
 
@@ -272,4 +361,8 @@ class ShockResult(_Model):
     indexes: list[IndexImpact] = Field(default_factory=list)
     capex: CapexResult | None = None
     contracts: list[ContractShield] = Field(default_factory=list)
+    ledger: list[LedgerEntry] = Field(default_factory=list)
+    balance: list[BalanceRow] = Field(default_factory=list)
+    conversions: list[Conversion] = Field(default_factory=list)
+    sensitivity: list[SensitivityRow] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)

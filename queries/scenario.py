@@ -41,6 +41,7 @@ __all__ = [
     "Range",
     "Scenario",
     "Shock",
+    "Valuation",
     "load_scenario",
     "resolve_scenario",
     "scenario_from_shock",
@@ -83,17 +84,49 @@ def _unit(r: Range) -> Range:
 
 
 class Shock(_Model):
-    """An exogenous price shock on one node, in percent (30 = +30%)."""
+    """An exogenous price shock on one node, in percent (30 = +30%).
+
+    ``pct`` may be a number or ``{low, base, high}`` (percent); the range is
+    drawn in Monte Carlo. ``end`` is the last quarter the shock holds.
+
+    >>> Shock.model_validate({"node": "x", "pct": {"low": 20, "base": 30, "high": 40}}).pct_range
+    (20.0, 30.0, 40.0)
+    """
 
     node: str = Field(min_length=1)
-    pct: float = Field(gt=-100, le=1000, description="percent change of the node's price")
+    pct: float = Field(gt=-100, le=1000, description="percent change of the node's price (base)")
+    pct_low: float | None = Field(default=None, gt=-100, le=1000)
+    pct_high: float | None = Field(default=None, gt=-100, le=1000)
     start: str | None = Field(default=None, description="first quarter, e.g. 2026Q2 (default: the scenario start)")
+    end: str | None = Field(default=None, description="last quarter the shock holds (default: to the horizon)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _range(cls, value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("pct"), dict):
+            r = dict(value["pct"])
+            value = {**value, "pct": r.get("base"), "pct_low": r.get("low"), "pct_high": r.get("high")}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Shock:
+        lo, base, hi = self.pct_range
+        if not lo <= base <= hi:
+            raise ValueError(f"pct range must satisfy low <= base <= high, got {lo}, {base}, {hi}")
+        return self
+
+    @property
+    def pct_range(self) -> tuple[float, float, float]:
+        """(low, base, high) in percent."""
+        lo = self.pct if self.pct_low is None else self.pct_low
+        hi = self.pct if self.pct_high is None else self.pct_high
+        return float(lo), float(self.pct), float(hi)
 
     @property
     def fraction(self) -> float:
         return self.pct / 100.0
 
-    @field_validator("start")
+    @field_validator("start", "end")
     @classmethod
     def _quarter(cls, v: str | None) -> str | None:
         if v is not None:
@@ -155,6 +188,31 @@ class AssumedContract(_Model):
     _share = field_validator("fixed_share")(_unit)
 
 
+# Defaults for the PV valuation, shown in every run's assumptions (docs/scenarios.md):
+# - tax: the US federal corporate rate is 21% (26 U.S.C. § 11(b), as amended by the
+#   Tax Cuts and Jobs Act 2017); Korea's top rate 24% and Taiwan's 20% sit in the range.
+# - discount: a cost of equity of risk-free (~4-4.5%, 10-year US Treasury 2025) plus an
+#   equity risk premium of ~4-5% (Damodaran's implied ERP, pages.stern.nyu.edu/~adamodar),
+#   i.e. 8-10%, widened to 7-11% for single names.
+DEFAULT_TAX = {"low": 0.17, "base": 0.21, "high": 0.25,
+               "basis": "US federal corporate rate 21% (26 U.S.C. § 11(b)); Taiwan 20%, Korea 24% top rate"}
+DEFAULT_DISCOUNT = {"low": 0.07, "base": 0.09, "high": 0.11,
+                    "basis": "cost of equity: ~4.3% 10-year Treasury + ~4-5% equity risk premium (Damodaran)"}
+
+
+class Valuation(_Model):
+    """How Δoperating income becomes a share-price change."""
+
+    method: Literal["pv", "pe"] = "pv"
+    tax_rate: Range = Field(default_factory=lambda: Range.model_validate(DEFAULT_TAX))
+    discount_rate: Range = Field(default_factory=lambda: Range.model_validate(DEFAULT_DISCOUNT))
+    persistence_years: Range | None = Field(
+        default=None, description="how long the change in operating income lasts (default: the horizon)"
+    )
+
+    _tax = field_validator("tax_rate", "discount_rate")(_unit)
+
+
 class Scenario(_Model):
     """A shock scenario (see ``docs/scenarios.md``)."""
 
@@ -174,6 +232,8 @@ class Scenario(_Model):
     index_members: dict[str, int] = Field(
         default_factory=dict, description="index -> constituent count, for equal weighting"
     )
+    valuation: Valuation = Field(default_factory=Valuation)
+    allow_extreme: bool = Field(default=False, description="allow |pct| beyond -90..+300")
     draws: int = Field(default=1000, ge=0, le=100_000)
     seed: int = 0
     top_k: int = Field(default=5, ge=0, le=100)
@@ -230,7 +290,7 @@ def load_scenario(path: str | Path) -> tuple[Scenario, Callable[[tuple[Any, ...]
     ScenarioError
         ``file:line: field: what is wrong``.
     """
-    from chainshock.loaders.curated.yamlio import line_of, load_yaml, strip_marks
+    from chainshock.yamlio import line_of, load_yaml, strip_marks
 
     file = Path(path)
     if not file.is_file():

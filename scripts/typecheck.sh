@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
-# mypy cannot follow setuptools' package-dir mapping, so type-check a tree of
-# symlinks laid out the way the wheel installs it (chainshock/graph -> graph/, ...).
+# mypy over the package as it installs (see scripts/layout-tree.sh for why a
+# tree of symlinks and not a mypy setting).
 set -eu
 cd "$(dirname "$0")/.."
-root=build/typecheck
-rm -rf "$root" && mkdir -p "$root/chainshock"
-for entry in chainshock/*; do ln -s "$(pwd)/$entry" "$root/chainshock/$(basename "$entry")"; done
-for pkg in graph loaders queries viz data scenarios; do ln -s "$(pwd)/$pkg" "$root/chainshock/$pkg"; done
+root=$(bash scripts/layout-tree.sh)
 cd "$root" && ../../.venv/bin/mypy --config-file ../../pyproject.toml -p chainshock

@@ -160,6 +160,11 @@ def chain_records(
         fact("company:gpu", "operating_income", 5e10),
         fact("company:cloud", "operating_income", 1e11),
         fact("company:hynix", "operating_income", 2e10),
+        # revenue equal to the cost base: cost-to-revenue 1, so value-terms A equals the
+        # curated cost shares and the hand calculations below stay simple
+        fact("company:gpu", "revenue", 1e10),
+        fact("company:oem", "revenue", 8e10),
+        fact("company:cloud", "revenue", 6e10),
     ]
     sources = [Source(id=SRC, kind="dataset", title="test fixture", url="https://example.org/fixture")]
     records = GraphRecords(nodes=nodes, edges=edges, facts=facts, sources=sources)

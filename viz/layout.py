@@ -9,6 +9,13 @@ into more sub-columns, so a 5,000-node graph stays a wide rectangle instead
 of a tower. Positions are computed once in Python, so the browser draws the
 graph with physics off and opens large graphs without a simulation.
 
+Every node may bring its footprint (:class:`Box`: the node and the label
+drawn under it); rows and sub-columns are spaced by the footprints, so no
+label runs into another (``tests/e2e/test_view_browser.py`` measures the
+label boxes vis-network draws). :func:`text_width` estimates a label's width
+from DejaVu Sans's advance widths (what ``system-ui`` resolves to on
+Debian), which are wider than most system fonts, so the estimate errs wide.
+
 Examples
 --------
 >>> pos, headers = tier_layout([("a", "memory", 0), ("b", "chips", 0), ("c", "industrials", 0),
@@ -19,15 +26,18 @@ True
 True
 >>> [h["text"] for h in headers]
 ['Memory', 'Chips', 'Cloud, industrials, utilities']
+>>> round(text_width("SK hynix", 14), 1)
+60.8
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
-__all__ = ["COLUMNS", "column_of", "tier_layout"]
+__all__ = ["COLUMNS", "FONT_SIZE", "Box", "column_of", "label_box", "text_width", "tier_layout"]
 
 # (column key, header, tiers stacked in it top to bottom)
 COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -44,10 +54,54 @@ COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 _COLUMN_OF = {tier: i for i, (_, _, tiers) in enumerate(COLUMNS) for tier in tiers}
 _LANE_RANK = {tier: j for _, _, tiers in COLUMNS for j, tier in enumerate(tiers)}
 
-DX = 190.0  # between sub-columns: room for a label
-DY = 58.0  # between rows
-COLUMN_GAP = 260.0
-LANE_GAP = 90.0
+DX = 190.0  # between sub-columns when no footprint is given: room for a label
+DY = 58.0  # between rows when no footprint is given
+GAP_X = 28.0  # between the widest labels of neighbouring sub-columns
+GAP_Y = 14.0  # between a label and the node below it
+COLUMN_GAP = 200.0
+LANE_GAP = 70.0
+LABEL_MARGIN = 5.0  # vis-network draws an outside label this far below the shape
+FONT_SIZE = 14.0  # the label font the view draws with (view_html sets it)
+
+# Advance widths of DejaVu Sans in em, measured with canvas measureText in
+# headless Chromium. Characters not listed count 1 em (CJK and symbols).
+_WIDTHS: dict[str, float] = {}
+for _chars, _w in (
+    ("'ijl", 0.278), ("IJ", 0.295), (" .,’", 0.318), ("/:;|", 0.337), ("f", 0.352), ("-", 0.361),
+    ("()[]", 0.39), ("t", 0.392), ("!", 0.401), ("r", 0.411), ('"', 0.46), ("–*_", 0.5), ("s", 0.521),
+    ("z", 0.525), ("?", 0.531), ("c", 0.55), ("L", 0.557), ("F", 0.575), ("k", 0.579), ("vxy", 0.592),
+    ("P", 0.603), ("TY", 0.611), ("oae", 0.615), ("E", 0.632), ("hnubdgpqS0123456789$", 0.636),
+    ("K", 0.656), ("AVXZB", 0.686), ("RC", 0.698), ("U", 0.732), ("NH", 0.752), ("DG", 0.775),
+    ("&OQ", 0.787), ("w", 0.818), ("+#<>=", 0.838), ("M", 0.863), ("%", 0.95), ("m", 0.974), ("W", 0.989),
+):
+    for _c in _chars:
+        _WIDTHS[_c] = _w
+
+
+class Box(NamedTuple):
+    """A node's footprint around its centre: full width, extent above, extent below."""
+
+    width: float
+    above: float
+    below: float
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width in pixels of one line of ``text`` at font ``size``."""
+    return size * sum(_WIDTHS.get(c, 1.0) for c in text)
+
+
+def label_box(label: str, node_size: float, font_size: float = 14.0, stroke: float = 3.0) -> Box:
+    """The footprint of a node of radius ``node_size`` with ``label`` drawn under it.
+
+    >>> b = label_box("SK hynix\\n+$4.20 bn", 20)
+    >>> b.above, b.width > 60, round(b.below)
+    (20, True, 62)
+    """
+    lines = label.split("\n") if label else []
+    width = max([text_width(line, font_size) + 2 * stroke for line in lines] + [2.0 * node_size])
+    height = len(lines) * font_size * 1.2 + stroke if lines else 0.0
+    return Box(width, node_size, node_size + (LABEL_MARGIN + height if lines else 0.0))
 
 
 def column_of(tier: str) -> int:
@@ -56,7 +110,10 @@ def column_of(tier: str) -> int:
 
 
 def tier_layout(
-    items: Iterable[tuple[str, str, int]], rows: int | None = None
+    items: Iterable[tuple[str, str, int]],
+    rows: int | None = None,
+    boxes: Mapping[str, Box] | None = None,
+    column_gap: float = COLUMN_GAP,
 ) -> tuple[dict[str, tuple[float, float]], list[dict[str, float | str]]]:
     """Positions for nodes given as ``(id, tier, lane)`` in display order.
 
@@ -68,16 +125,26 @@ def tier_layout(
     rows : int, optional
         Rows per sub-column; default grows with the square root of the
         node count so the drawing keeps a screen's proportions.
+    boxes : mapping id -> Box, optional
+        Each node's footprint; rows and sub-columns are spaced so that no
+        two footprints meet. Without it every node gets ``DX`` by ``DY``.
+    column_gap : float
+        Space between tier columns, for the edges that run between them.
 
     Returns
     -------
     positions : dict id -> (x, y)
-    headers : list of {"text", "x", "y"}, one per non-empty column
+    headers : list of {"text", "x", "y", "left", "right"}, one per non-empty column
     """
     items = list(items)
+    default = Box(DX - GAP_X, DY / 2 - GAP_Y / 2, DY / 2 - GAP_Y / 2)
+    box = {i: (boxes.get(i, default) if boxes else default) for i, _, _ in items}
     if rows is None:
-        # About 16:10 for the whole drawing: width ~ (n / rows) * DX, height ~ rows * DY.
-        rows = max(12, math.ceil(math.sqrt(len(items) * DX / DY / 1.6)))
+        # About 16:10 for the whole drawing: width ~ (n / rows) * w, height ~ rows * h.
+        n = max(len(items), 1)
+        w = sum(b.width + GAP_X for b in box.values()) / n if items else DX
+        h = sum(b.above + b.below + GAP_Y for b in box.values()) / n if items else DY
+        rows = max(12, math.ceil(math.sqrt(len(items) * w / h / 1.6)))
     lanes: dict[tuple[int, int, int], list[str]] = defaultdict(list)
     for node_id, tier, lane in items:
         col = column_of(tier)
@@ -85,6 +152,7 @@ def tier_layout(
 
     positions: dict[str, tuple[float, float]] = {}
     headers: list[dict[str, float | str]] = []
+    top = min((-b.above for b in box.values()), default=0.0)
     x0 = 0.0
     for col in range(len(COLUMNS)):
         keys = sorted(k for k in lanes if k[0] == col)
@@ -98,13 +166,23 @@ def tier_layout(
             # Lanes stacked in one column share its height, so the cloud's
             # column (cloud, industrials, utilities) is no taller than others.
             lane_rows = len(ids) if total <= rows else max(2, round(rows * len(ids) / total))
-            n_sub = math.ceil(len(ids) / lane_rows)
-            height = min(lane_rows, len(ids))
-            for i, node_id in enumerate(ids):
-                sub, row = divmod(i, lane_rows)
-                positions[node_id] = (x0 + sub * DX, y0 + row * DY)
-            width = max(width, (n_sub - 1) * DX)
-            y0 += height * DY + LANE_GAP
-        headers.append({"text": COLUMNS[col][1], "x": x0 + width / 2, "y": -DY * 1.5})
-        x0 += width + COLUMN_GAP
+            x = x0
+            bottom = y0
+            for start in range(0, len(ids), lane_rows):
+                sub = ids[start : start + lane_rows]
+                sub_width = max(box[i].width for i in sub)
+                y = y0
+                for node_id in sub:
+                    b = box[node_id]
+                    y += b.above
+                    positions[node_id] = (x + sub_width / 2, y)
+                    y += b.below + GAP_Y
+                bottom = max(bottom, y)
+                x += sub_width + GAP_X
+            width = max(width, x - GAP_X - x0)
+            y0 = bottom + LANE_GAP
+        headers.append(
+            {"text": COLUMNS[col][1], "x": x0 + width / 2, "y": top - 40.0, "left": x0, "right": x0 + width}
+        )
+        x0 += width + column_gap
     return positions, headers

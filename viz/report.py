@@ -16,7 +16,7 @@ Examples
 >>> from chainshock.queries.result import Impact, ScenarioInfo, ShockResult, ShockSpec
 >>> r = ShockResult(
 ...     scenario=ScenarioInfo(name="demo", shocks=[ShockSpec(node="product:hbm", name="HBM",
-...         label="Product", pct=0.3, start_quarter="2026Q1")], quarters=["2026Q1"], horizon_quarters=1),
+...         label="Product", pct=30, start_quarter="2026Q1")], quarters=["2026Q1"], horizon_quarters=1),
 ...     impacts=[Impact(node="product:hbm", name="HBM", label="Product", tier="memory", price_change=0.3)])
 >>> rep = build_report(r)
 >>> rep.summary[0]
@@ -43,13 +43,33 @@ from chainshock.graph.schema import TIERS
 from .charts import Bar, Series, bar_chart, line_chart, pct, usd
 from .files import write_text_atomic
 from .links import edgar_url, safe_url, source_url
-from .report_model import CapexBucket, MarginRow, Report, ReportSource, TierSummary
+from .outcome import outcome as read_outcome
+from .outcome import winners_and_payers
+from .report_model import (
+    CapexBucket,
+    ContractCounts,
+    MarginRow,
+    OutcomeRow,
+    Report,
+    ReportSource,
+    TierSummary,
+)
+from .story import short_name
 
 if TYPE_CHECKING:
     from chainshock.graph.snapshot import Snapshot
     from chainshock.queries.result import Impact, ShockResult
 
-__all__ = ["Format", "build_report", "md_text", "render", "write_report"]
+__all__ = [
+    "Format",
+    "build_report",
+    "contract_counts",
+    "md_text",
+    "outcome_rows",
+    "render",
+    "signed_usd",
+    "write_report",
+]
 
 Format = Literal["html", "md", "json"]
 
@@ -112,13 +132,20 @@ class _Sources:
     def cite(self, source_id: str, used_for: str, quote: str | None = None) -> int:
         item = self.items.get(source_id)
         if item is None:
+            from chainshock.graph.audit import SourceInfo, evidence_grade
+
             row = self.rows.get(source_id, {"id": source_id})
+            info = SourceInfo(
+                id=source_id, kind=str(row.get("kind") or "web"), reliability=str(row.get("reliability") or "primary"),
+                accession=row.get("accession"),
+            )
             item = ReportSource(
                 ref=len(self.items) + 1,
                 id=source_id,
                 title=str(row.get("title") or source_id),
                 url=source_url(row),
                 kind=row.get("kind"),
+                grade=evidence_grade("curated", info) if source_id in self.rows else None,
             )
             self.items[source_id] = item
         if used_for not in item.used_for and len(item.used_for) < 12:
@@ -271,6 +298,7 @@ def _path_sources(result: ShockResult, snapshot: Snapshot | None, sources: _Sour
         return [[] for _ in result.paths[:_PATHS_SHOWN]]
     edges = snapshot.edges
     index: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    inferred = {row.id for row in edges.itertuples(index=False) if '"inferred":true' in (row.properties or "")}
     for row in edges.itertuples(index=False):
         index[(row.type, row.source, row.target)].append(row.id)
         if row.type == "USES":  # stored buyer -> product; paths run product -> buyer
@@ -285,7 +313,8 @@ def _path_sources(result: ShockResult, snapshot: Snapshot | None, sources: _Sour
             for via in e.via:
                 ids += index.get(("SUPPLIES", via, e.target), [])
             for row in ev[ev["subject_id"].isin(ids)].itertuples(index=False):
-                what = f"{label.get(e.source, e.source)} → {label.get(e.target, e.target)} ({e.type})"
+                kind = f"{e.type}, inferred" if row.subject_id in inferred else e.type
+                what = f"{label.get(e.source, e.source)} → {label.get(e.target, e.target)} ({kind})"
                 ref = sources.cite(row.source_id, what, row.quote or None)
                 if ref not in refs:
                     refs.append(ref)
@@ -293,58 +322,186 @@ def _path_sources(result: ShockResult, snapshot: Snapshot | None, sources: _Sour
     return out
 
 
-def _summary(result: ShockResult, tiers: list[TierSummary], margins: list[MarginRow], buckets: list[CapexBucket]) -> list[str]:
+def _quarter_bounds(quarter: str) -> tuple[str, str]:
+    """First and last day of ``2026Q3`` as ISO dates."""
+    year, q = int(quarter[:4]), int(quarter[-1])
+    first = f"{year}-{3 * q - 2:02d}-01"
+    last = f"{year}-{3 * q:02d}-{31 if q in (1, 4) else 30}"
+    return first, last
+
+
+def contract_counts(result: ShockResult) -> ContractCounts | None:
+    """Fixed-price contracts by when they bind in the horizon, one count per contract.
+
+    A contract shields during the horizon when the run gives it shielded
+    quarters; of those, one ending on or before the last day of the horizon
+    ends within it, and the rest (later end, or open-ended) run past it.
+    A deal that ended before the horizon, or starts after it, shields
+    nothing and is counted apart.
+    """
+    if not result.contracts:
+        return None
+    quarters = result.scenario.quarters
+    horizon_end = _quarter_bounds(quarters[-1])[1] if quarters else None
+    by_id: dict[str, list[Any]] = defaultdict(list)
+    for c in result.contracts:
+        by_id[c.contract].append(c)
+    in_force = end_within = run_past = outside = 0
+    ends: list[str] = []
+    for rows in by_id.values():
+        if not any(r.shielded_quarters for r in rows):
+            outside += 1
+            continue
+        in_force += 1
+        end = next((r.end for r in rows if r.end), None)
+        if end is not None and horizon_end is not None and end <= horizon_end:
+            end_within += 1
+            ends.append(end)
+        else:
+            run_past += 1
+    return ContractCounts(
+        in_force=in_force,
+        end_within=end_within,
+        run_past=run_past,
+        outside_horizon=outside,
+        first_end=min(ends) if ends else None,
+    )
+
+
+def outcome_rows(result: ShockResult, k: int = 10) -> tuple[list[OutcomeRow], list[OutcomeRow], str]:
+    """The ``k`` largest winners and payers of operating income (from the ledger), and what the sums cover."""
+    out = read_outcome(result)
+    impacts = {i.node: i for i in result.impacts}
+
+    def row(node: str, value: float) -> OutcomeRow:
+        imp = impacts.get(node)
+        return OutcomeRow(
+            node=node,
+            name=out.names.get(node, imp.name if imp else node),
+            kind=out.kinds.get(node, "company"),
+            operating_income_change_usd=value,
+            revenue_change_usd=out.revenue.get(node),
+            cost_change_usd=out.cost.get(node),
+            p5=getattr(imp, "operating_income_p5", None) if imp else None,
+            p95=getattr(imp, "operating_income_p95", None) if imp else None,
+            price_change=imp.price_change if imp else None,
+        )
+
+    winners, payers = winners_and_payers(out, k=k)
+    return [row(n, v) for n, v in winners], [row(n, v) for n, v in payers], out.basis
+
+
+def _names(rows: list[OutcomeRow], n: int = 3) -> str:
+    return ", ".join(f"{short_name(r.name, 40)} {signed_usd(r.operating_income_change_usd)}" for r in rows[:n])
+
+
+def signed_usd(x: float) -> str:
+    """USD with its sign always shown: +$1.20 bn, −$3.40 bn.
+
+    >>> signed_usd(1.2e9), signed_usd(-3.4e9)
+    ('+$1.20 bn', '−$3.40 bn')
+    """
+    return ("+" if x > 0 else "−" if x < 0 else "") + usd(abs(x))
+
+
+def _summary(
+    result: ShockResult,
+    winners: list[OutcomeRow],
+    payers: list[OutcomeRow],
+    basis: str,
+    counts: ContractCounts | None,
+    buckets: list[CapexBucket],
+) -> list[str]:
+    """At most six sentences: what, who gains, who pays, how and when, shields, indexes."""
     sc = result.scenario
     span = f"{sc.quarters[0]}–{sc.quarters[-1]}" if sc.quarters else ""
     lines: list[str] = []
+    what: list[str] = []
     if sc.shocks:
-        shocks = ", ".join(f"{s.name} {pct(s.pct)} from {s.start_quarter}" for s in sc.shocks)
-        lines.append(f"Shock: {shocks}, over {_q(sc.horizon_quarters)} ({span}).")
+        starts = {s.start_quarter for s in sc.shocks}
+        if len(starts) == 1:
+            shocks = ", ".join(f"{short_name(s.name, 40)} {pct(s.fraction)}" for s in sc.shocks) + f" from {sc.shocks[0].start_quarter}"
+        else:
+            shocks = ", ".join(f"{short_name(s.name, 40)} {pct(s.fraction)} from {s.start_quarter}" for s in sc.shocks)
+        what.append(f"Shock: {shocks}, over {_q(sc.horizon_quarters)} ({span})")
     if result.capex is not None:
         cx = result.capex
-        lines.append(
-            f"Capex: hyperscaler spending changes by {usd(cx.total_change_usd)} a year across "
-            f"{len(cx.shocks)} companies; {usd(cx.allocated_usd)} of it lands with suppliers in the graph "
-            f"and {usd(cx.unallocated_usd)} with suppliers the graph does not hold."
+        what.append(
+            f"{'capex' if what else 'Capex'}: hyperscaler spending changes by {usd(cx.total_change_usd)} a year, "
+            f"{usd(cx.allocated_usd)} of it with suppliers in the graph"
         )
+    if what:
+        lines.append("; ".join(what) + ".")
+    if winners:
+        lines.append(f"Who gains: {_names(winners)} in operating income {basis}.")
+    if payers:
+        companies = [r for r in payers if r.kind == "company"]
+        final = [r for r in payers if r.kind == "consumer_segment"]
+        outside = [r for r in payers if r.kind == "outside"]
+        parts = []
+        if companies:
+            parts.append(f"companies {_names(companies)}")
+        if final:
+            total = sum(r.operating_income_change_usd for r in final)
+            parts.append(f"final demand {signed_usd(total)} ({_names(final, 2)})")
+        if outside:
+            parts.append(f"buyers outside the graph {signed_usd(sum(r.operating_income_change_usd for r in outside))}")
+        lines.append(f"Who pays ({basis}): " + "; ".join(parts) + ".")
     shocked = {s.node for s in sc.shocks}
     downstream = [i for i in result.impacts if i.node not in shocked and i.price_change > 0]
-    end_users = [i for i in downstream if i.tier in ("consumers", "devices", "software")]
-    who = sorted(end_users or downstream, key=lambda i: -i.price_change)[:3]
-    if who:
-        parts = [f"{i.name} {pct(i.price_change)}{_band(i.p5, i.p95)}" for i in who]
-        lines.append(f"Who pays: by {sc.quarters[-1] if sc.quarters else 'the end'}, prices rise for " + "; ".join(parts) + ".")
-    hits = [m for m in margins if m.margin_hit_usd > 0]
-    if hits:
-        total = sum(i.margin_hit_usd or 0.0 for i in result.impacts if (i.margin_hit_usd or 0.0) > 0)
-        n_hit = sum(1 for i in result.impacts if (i.margin_hit_usd or 0.0) > 0)
-        top = "; ".join(f"{m.name} {usd(m.margin_hit_usd)}{_band(m.p5, m.p95, usd)}" for m in hits[:3])
+    if not payers and downstream:
+        # No dollar amounts (the graph holds no flows for them): say who
+        # pays in prices, every tier included.
+        who = sorted(downstream, key=lambda i: -i.price_change)[:3]
         lines.append(
-            f"How much: {n_hit} {'company absorbs' if n_hit == 1 else 'companies absorb'} {usd(total)} a year "
-            f"in margin; the largest hits: {top}."
+            "Who pays: prices rise for "
+            + ", ".join(f"{short_name(i.name, 40)} {pct(i.price_change)}{_band(i.p5, i.p95)}" for i in who)
+            + " (no USD amounts: the graph holds no flows to size them)."
         )
     if downstream:
         lead = max(downstream, key=lambda i: i.price_change)
+        paths = sorted((p for p in result.paths if p.target == lead.node), key=lambda p: -p.contribution)
+        text = f"How and when: {short_name(lead.name, 40)}'s price rises most downstream, {pct(lead.price_change)}"
+        if paths:
+            text += f", {paths[0].share:.0%} of it along {' → '.join(short_name(n, 40) for n in paths[0].names)}"
         if lead.path:
             final = lead.path[-1].price_change
             when = next((p.quarter for p in lead.path if final and p.price_change >= 0.95 * final), lead.path[-1].quarter)
-            lines.append(f"When: {lead.name}'s price reaches 95% of its end-of-horizon change by {when}.")
-    if result.contracts:
-        ending = sorted(c.end for c in result.contracts if c.expires_in_horizon and c.end)
-        n = len(result.contracts)
-        text = f"Shields: {n} fixed-price contract{'s' if n != 1 else ''} shield buyers' inputs"
-        if ending:
-            text += f"; {len(ending)} end within the horizon, the first on {ending[0]}"
-        rest = n - len(ending)
-        if rest:
-            text += f"; {rest} run past {sc.quarters[-1] if sc.quarters else 'the horizon'}"
+            text += f"; it reaches 95% of that by {when}"
         lines.append(text + ".")
-    for idx in result.indexes:
-        lines.append(f"Index: {idx.name} ({idx.weighting}-weighted) {pct(idx.change)}{_band(idx.p5, idx.p95)}, covering {idx.coverage:.0%} of its weight.")
-    if buckets:
+    if counts is not None and counts.in_force:
+        text = f"Shields: {counts.in_force} fixed-price contract{'s' if counts.in_force != 1 else ''} shield buyers during the horizon"
+        if counts.end_within:
+            text += f"; {counts.end_within} end within it, the first on {counts.first_end}"
+        if counts.run_past:
+            text += f"; {counts.run_past} run past {sc.quarters[-1] if sc.quarters else 'the horizon'}"
+        lines.append(text + ".")
+    if result.indexes:
+        # One entry per index: its cap-weighted change, the equal-weighted one beside it.
+        grouped: dict[str, dict[str, float]] = {}
+        for x in result.indexes:
+            grouped.setdefault(_short_index(x.name), {})[x.weighting] = x.change
+        parts = []
+        for name, ch in grouped.items():
+            main = ch.get("cap", next(iter(ch.values())))
+            text = f"{name} {pct(main)}"
+            if "cap" in ch and "equal" in ch:
+                text += f" (equal weight {pct(ch['equal'])})"
+            parts.append(text)
+        valuation = getattr(result.indexes[0], "valuation", "pe")
+        how = "present value of after-tax operating income" if valuation == "pv" else "constant P/E (an upper bound)"
+        lines.append(f"Indexes ({how}): " + ", ".join(parts) + ".")
+    if len(lines) < 6 and buckets:
         top_b = max(buckets, key=lambda b: b.revenue_change_usd)
-        lines.append(f"Where the money goes: the largest revenue change is in {top_b.bucket}, {usd(top_b.revenue_change_usd)} a year.")
-    return lines
+        lines.append(f"Where the money goes: most to {top_b.bucket}, {usd(top_b.revenue_change_usd)} a year.")
+    return lines[:6]
+
+
+def _short_index(name: str) -> str:
+    """``KOSPI (Korea Composite …)`` -> ``KOSPI``; a computed view keeps no suffix (the weighting says it)."""
+    name = re.sub(r"\s*\(equal-weight view\)$", "", name)
+    name = re.sub(r"\s+Equal Weight Index$", "", name)
+    return re.sub(r"\s*\([^()]*\)$", "", name)
 
 
 def build_report(result: ShockResult, snapshot: Snapshot | None = None) -> Report:
@@ -353,6 +510,8 @@ def build_report(result: ShockResult, snapshot: Snapshot | None = None) -> Repor
     tiers = _tiers(result.impacts)
     margins, _ = _margins(result.impacts, sources)
     buckets = _capex_buckets(result, snapshot)
+    winners, payers, basis = outcome_rows(result)
+    counts = contract_counts(result)
     if result.capex is not None:
         for s in result.capex.shocks:
             sources.cite_text(s.baseline_source, f"capex baseline of {s.name}")
@@ -375,7 +534,11 @@ def build_report(result: ShockResult, snapshot: Snapshot | None = None) -> Repor
         title=f"Impact report: {result.scenario.name}",
         scenario=result.scenario.name,
         snapshot=result.scenario.snapshot,
-        summary=_summary(result, tiers, margins, buckets),
+        summary=_summary(result, winners, payers, basis, counts, buckets),
+        basis=basis,
+        winners=winners,
+        payers=payers,
+        contract_counts=counts,
         tiers=tiers,
         margins=margins,
         capex_buckets=buckets,
@@ -390,14 +553,18 @@ def build_report(result: ShockResult, snapshot: Snapshot | None = None) -> Repor
 
 
 def md_text(value: Any) -> str:
-    r"""Text safe in a Markdown table cell on GitHub: no HTML, no syntax.
+    r"""Text safe in a Markdown table cell on GitHub: no HTML, no syntax, no entities.
 
-    >>> md_text('<script>alert(1)</script> | *x* [a](b)')
-    '&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*x\\* \\[a\\](b)'
+    Markdown's own backslash escapes do the work, so the file reads as
+    plain text (``S&P 500``, not ``S&amp;P 500``): ``<`` and ``>`` are
+    escaped (no tag can open), ``&`` only where it would start an entity.
+
+    >>> md_text('<script>alert(1)</script> | *x* [a](b) S&P &amp;')
+    '\\<script\\>alert(1)\\</script\\> \\| \\*x\\* \\[a\\](b) S&P \\&amp;'
     """
     text = " ".join(str(value).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([\\`*_{}\[\]#|~])", r"\\\1", text)
+    text = re.sub(r"([\\`*_{}\[\]#|~<>])", r"\\\1", text)
+    return re.sub(r"&(?=#?\w+;)", r"\\&", text)
 
 
 def _md_link(title: str, url: str | None) -> str:
@@ -429,24 +596,46 @@ def _chart_series(result: ShockResult) -> list[Series]:
     ]
 
 
-@cache
-def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html.j2"], default=False),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def quarter_span(quarters: list[str]) -> str:
+    """Quarters as a span when they run without a gap.
+
+    >>> quarter_span(["2026Q1", "2026Q2", "2026Q3"]), quarter_span(["2026Q1", "2026Q3"]), quarter_span([])
+    ('2026Q1–2026Q3 (3 quarters)', '2026Q1, 2026Q3', 'none')
+    """
+    if not quarters:
+        return "none"
+    index = [int(q[:4]) * 4 + int(q[-1]) for q in quarters]
+    if len(quarters) > 1 and index == list(range(index[0], index[0] + len(index))):
+        return f"{quarters[0]}–{quarters[-1]} ({len(quarters)} quarters)"
+    return ", ".join(quarters)
+
+
+def _filters(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(
         pct=lambda x: "" if x is None else pct(x),
         usd=lambda x: "" if x is None else usd(x),
+        susd=lambda x: "" if x is None else signed_usd(x),
         md=md_text,
         md_link=_md_link,
         safe_url=safe_url,
         repr_float=lambda x: "" if x is None else repr(float(x)),
+        quarters=quarter_span,
     )
     return env
+
+
+@cache
+def _env(fmt: str = "html") -> jinja2.Environment:
+    """HTML is autoescaped; Markdown has its own environment without it (``md`` escapes what it must)."""
+    return _filters(
+        jinja2.Environment(
+            loader=jinja2.FileSystemLoader(_TEMPLATES),
+            autoescape=fmt == "html",
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    )
 
 
 def _context(report: Report) -> dict[str, Any]:
@@ -469,7 +658,7 @@ def _context(report: Report) -> dict[str, Any]:
         "source_ref": refs,
         "margin_ref": {m.node: _ref_for(report, f"cost base of {m.name}") for m in report.margins},
         "path_chart": Markup(line_chart(series, title="Price change by quarter (lines: base; bands: P5–P95)")),
-        "margin_chart": Markup(bar_chart(margin_bars, title="Margin hit per year, USD (whiskers: P5–P95)")),
+        "margin_chart": Markup(bar_chart(margin_bars, title=f"Fall in operating income {report.basis or 'per year'}, USD (whiskers: P5–P95)")),
         "capex_chart": Markup(bar_chart(capex_bars, title="Revenue change by supplier kind, USD a year")),
         "series": series,
     }
@@ -484,7 +673,7 @@ def render(report: Report, fmt: Format) -> str:
     if fmt == "json":
         return report.model_dump_json(indent=2) + "\n"
     name = {"html": "report.html.j2", "md": "report.md.j2"}[fmt]
-    return _env().get_template(name).render(**_context(report))
+    return _env(fmt).get_template(name).render(**_context(report))
 
 
 def write_report(report: Report, path: str | os.PathLike[str], fmt: Format) -> Path:

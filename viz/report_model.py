@@ -30,7 +30,9 @@ from chainshock.queries.result import ShockResult
 __all__ = [
     "REPORT_SCHEMA_VERSION",
     "CapexBucket",
+    "ContractCounts",
     "MarginRow",
+    "OutcomeRow",
     "Report",
     "ReportSource",
     "TierSummary",
@@ -38,7 +40,7 @@ __all__ = [
     "schema_text",
 ]
 
-REPORT_SCHEMA_VERSION = 1
+REPORT_SCHEMA_VERSION = 2
 
 
 class _Model(BaseModel):
@@ -57,6 +59,30 @@ class TierSummary(_Model):
     p50: float | None = None
     p95: float | None = None
     mean_price_change: float = Field(description="simple average over the tier's nodes (fraction)")
+
+
+class OutcomeRow(_Model):
+    """A winner or a payer: the change of its operating income from the result's ledger, USD."""
+
+    node: str
+    name: str
+    kind: str = Field(description="company, consumer_segment (final demand) or outside (not in the graph)")
+    operating_income_change_usd: float = Field(description="over the horizon (the ledger's sum)")
+    revenue_change_usd: float | None = None
+    cost_change_usd: float | None = None
+    p5: float | None = None
+    p95: float | None = None
+    price_change: float | None = Field(default=None, description="its own price change at the end of the horizon")
+
+
+class ContractCounts(_Model):
+    """Fixed-price contracts by when they bind, counted once per contract."""
+
+    in_force: int = Field(description="shield some quarter of the horizon")
+    end_within: int = Field(description="in force and end inside the horizon")
+    run_past: int = Field(description="in force and end after the horizon, or open-ended")
+    outside_horizon: int = Field(description="ended before the horizon or start after it: shield nothing here")
+    first_end: str | None = Field(default=None, description="the earliest end date among those ending inside")
 
 
 class MarginRow(_Model):
@@ -95,6 +121,7 @@ class ReportSource(_Model):
     title: str
     url: str | None = None
     kind: str | None = None
+    grade: str | None = Field(default=None, description="filed, primary or secondary (chainshock.graph.audit)")
     estimate: bool = Field(default=False, description="a curated estimate rather than a reported figure")
     used_for: list[str] = Field(default_factory=list, description="what in the report rests on it")
     quotes: list[str] = Field(default_factory=list)
@@ -107,7 +134,13 @@ class Report(_Model):
     title: str
     scenario: str
     snapshot: str = Field(description="content hash of the snapshot the run read")
-    summary: list[str] = Field(description="the executive summary, one plain sentence per item")
+    summary: list[str] = Field(description="the executive summary, at most six plain sentences")
+    basis: str = Field(default="", description="what the USD amounts cover, e.g. 'over 2026Q1–2027Q4'")
+    winners: list[OutcomeRow] = Field(default_factory=list, description="largest gains of operating income")
+    payers: list[OutcomeRow] = Field(
+        default_factory=list, description="largest losses: companies, final demand and buyers outside the graph"
+    )
+    contract_counts: ContractCounts | None = None
     tiers: list[TierSummary] = Field(default_factory=list)
     margins: list[MarginRow] = Field(default_factory=list)
     capex_buckets: list[CapexBucket] = Field(default_factory=list)

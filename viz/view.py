@@ -28,7 +28,6 @@ Examples
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict, deque, namedtuple
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,8 +36,17 @@ from typing import TYPE_CHECKING, Any
 from chainshock.errors import NotFoundError
 from chainshock.graph.schema import TIERS, Role, tier_of
 
-from .layout import tier_layout
+from .layout import FONT_SIZE, Box, label_box, tier_layout
 from .links import source_url
+from .outcome import outcome as read_outcome
+from .story import (
+    SHIELD_BORDER,
+    SHOCKED_BORDER,
+    frames,
+    path_edges,
+    short_name,
+    story_nodes,
+)
 
 if TYPE_CHECKING:
     from chainshock.graph.snapshot import Snapshot
@@ -134,6 +142,7 @@ class GraphView:
     headers: list[dict[str, Any]]
     meta: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    story: dict[str, Any] = field(default_factory=dict)
 
     @property
     def group_styles(self) -> list[tuple[str, str, str]]:
@@ -279,6 +288,8 @@ def build_view(
     roles: Iterable[str] = (),
     result: ShockResult | None = None,
     title: str = "chainshock: AI supply chain",
+    story: bool = True,
+    threshold: float = 0.005,
 ) -> GraphView:
     """The view of ``snapshot`` (see the module docstring).
 
@@ -290,17 +301,50 @@ def build_view(
     roles : iterable of str
         Show only companies with one of these roles (and what links them).
     result : ShockResult, optional
-        Size nodes by the scenario's price change and show each impact.
+        Colour and size companies by their change of operating income in
+        USD, products by their price change, and replay the quarters.
     title : str
         The page title (escaped when rendered).
+    story : bool
+        With ``result``: show only what the shock moves beyond ``threshold``
+        and the edges that carry it (contracts, countries and indexes linked
+        to those nodes come along, hidden until their legend entry is
+        ticked). False shows the whole selection.
+    threshold : float
+        Smallest price change (fraction) a node needs to be shown in the story.
     """
     keep = select_nodes(snapshot, focus, hops, roles)
+    outcome = read_outcome(result) if result is not None else None
+    carried: list[list[str]] = []
+    story_edges: set[str] | None = None
+    if result is not None and outcome is not None:
+        carried = path_edges(result, snapshot.edges)
+        if story:
+            movers = story_nodes(result, outcome, snapshot.edges, threshold) & set(keep)
+            story_edges = {e for ids in carried for e in ids}
+            label_of = dict(zip(snapshot.nodes["id"], snapshot.nodes["label"], strict=True))
+            extra: set[str] = set()
+            for eid, src, tgt in zip(
+                snapshot.edges["id"], snapshot.edges["source"], snapshot.edges["target"], strict=True
+            ):
+                # Contracts, countries and indexes of the story's nodes ride
+                # along, hidden until asked for (one click in the legend).
+                if src in movers and label_of.get(tgt) in ("Contract", "Country", "Index"):
+                    extra.add(tgt)
+                    story_edges.add(eid)
+                elif tgt in movers and label_of.get(src) == "Contract":
+                    extra.add(src)
+                    story_edges.add(eid)
+            keep = [n for n in keep if n in movers or n in extra]
     kept = set(keep)
     rows = {row["id"]: row for row in _records(snapshot.nodes) if row["id"] in kept}
     props = {nid: json.loads(row["properties"] or "{}") for nid, row in rows.items()}
     names = {nid: str(row["name"]) for nid, row in rows.items()}
 
+    from chainshock.graph.audit import SourceInfo, evidence_grade
+
     sources: dict[str, dict[str, Any]] = {}
+    source_info: dict[str, SourceInfo] = {}
     for src in _records(snapshot.sources):
         sources[src["id"]] = {
             "id": src["id"],
@@ -308,6 +352,10 @@ def build_view(
             "url": source_url(src),
             "accession": src.get("accession"),
         }
+        source_info[src["id"]] = SourceInfo(
+            id=src["id"], kind=str(src.get("kind") or "web"), reliability=str(src.get("reliability") or "primary"),
+            accession=src.get("accession"),
+        )
 
     cited: dict[str, dict[str, Any]] = {}
 
@@ -321,11 +369,11 @@ def build_view(
     edges = [
         r
         for r in _tuples(snapshot.edges, ("id", "type", "source", "target", "properties"))
-        if r.source in kept and r.target in kept
+        if r.source in kept and r.target in kept and (story_edges is None or r.id in story_edges)
     ]
     wanted = {r.id for r in edges} | kept
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    ev_cols = ("subject_id", "source_id", "locator", "quote", "method", "as_of")
+    ev_cols = ("subject_id", "source_id", "locator", "quote", "method", "as_of", "grade")
     for row in _tuples(snapshot.evidence, ev_cols):
         if row.subject_id not in wanted:
             continue
@@ -336,6 +384,7 @@ def build_view(
                 "method": row.method,
                 "as_of": str(row.as_of) if row.as_of is not None else None,
                 "source": cite(row.source_id),
+                "grade": evidence_grade(str(row.method or "curated"), source_info.get(row.source_id)),
             }
         )
 
@@ -385,7 +434,12 @@ def build_view(
             )
 
     impacts: dict[str, dict[str, Any]] = {}
-    if result is not None:
+    if result is not None and outcome is not None:
+        indexes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for idx in result.indexes:
+            indexes[idx.index].append(
+                {"weighting": idx.weighting, "change": idx.change, "p5": idx.p5, "p95": idx.p95, "coverage": idx.coverage}
+            )
         for imp in result.impacts:
             if imp.node in kept:
                 impacts[imp.node] = {
@@ -393,9 +447,20 @@ def build_view(
                     "p5": imp.p5,
                     "p95": imp.p95,
                     "margin_hit_usd": imp.margin_hit_usd,
+                    "windfall_usd": imp.windfall_usd,
                     "shielded": imp.shielded,
                 }
-    biggest = max((abs(i["price_change"]) for i in impacts.values()), default=0.0)
+        for nid, value in outcome.operating_income.items():
+            if nid in kept:
+                entry = impacts.setdefault(nid, {})
+                entry["operating_income_usd"] = value
+                entry["basis"] = outcome.basis
+                if nid in outcome.revenue:
+                    entry["revenue_usd"] = outcome.revenue[nid]
+                    entry["cost_usd"] = outcome.cost[nid]
+        for nid, rows_ in indexes.items():
+            if nid in kept:
+                impacts.setdefault(nid, {})["index"] = rows_
 
     # Contracts sit in their buyer's column; products and companies in their tier.
     tiers: dict[str, str] = {}
@@ -414,24 +479,45 @@ def build_view(
             tiers[row.target] = tiers[row.source]
     lane = {"Company": 0, "Product": 1, "Contract": 2}
 
+    labels = {nid: short_name(names[nid]) for nid in keep}
+    node_frames: dict[str, list[dict[str, Any]]] = {}
+    scale: dict[str, Any] = {}
+    if result is not None and outcome is not None:
+        node_frames, scale = frames(
+            result, outcome, ((nid, rows[nid]["label"], labels[nid]) for nid in keep if nid in impacts)
+        )
+    strength = {
+        nid: max(abs(f["size"]) for f in fr) for nid, fr in node_frames.items()
+    }
+
     def order(nid: str) -> tuple[float, str]:
-        weight = -abs(impacts[nid]["price_change"]) if nid in impacts else 0.0
-        return (weight, names[nid].lower())
+        return (-strength.get(nid, 0.0), names[nid].lower())
+
+    def footprint(nid: str) -> Box:
+        fr = node_frames.get(nid)
+        if not fr:
+            return label_box(labels[nid], 12.0, FONT_SIZE)
+        # The largest node and the longest label any quarter draws: the
+        # slider must not make labels collide.
+        widest = max(fr, key=lambda f: max(len(x) for x in f["label"].split("\n")))
+        box = label_box(widest["label"], max(f["size"] for f in fr), FONT_SIZE)
+        return box
 
     ordered = sorted(keep, key=order)
     positions, headers = tier_layout(
-        (nid, tiers[nid], lane.get(rows[nid]["label"], 3)) for nid in ordered
+        ((nid, tiers[nid], lane.get(rows[nid]["label"], 3)) for nid in ordered),
+        boxes={nid: footprint(nid) for nid in keep},
+        # The story is small: columns close together keep its labels legible
+        # when the whole of it is fitted to the screen.
+        column_gap=90.0 if story_edges is not None else 200.0,
     )
+    shocked = {s.node for s in result.scenario.shocks} if result is not None else set()
 
     view_nodes: list[dict[str, Any]] = []
     for nid in keep:
         row = rows[nid]
         p = props[nid]
         group = groups[nid]
-        size = 12.0
-        if impacts:
-            change = abs(impacts[nid]["price_change"]) if nid in impacts else 0.0
-            size = 7.0 + 33.0 * math.sqrt(change / biggest) if biggest > 0 else 12.0
         info: dict[str, Any] = {
             "id": nid,
             "name": _text(row["name"], 200),
@@ -457,26 +543,38 @@ def build_view(
             }
         if nid in impacts:
             info["impact"] = impacts[nid]
+        if nid in shocked:
+            info["shocked"] = True
         x, y = positions[nid]
-        view_nodes.append(
-            {
-                "id": nid,
-                "label": _text(row["name"], 40),
-                "shape": _SHAPES.get(row["label"], "dot"),
-                "color": GROUP_COLORS.get(group, GROUP_COLORS["other"]),
-                "size": round(size, 2),
-                "x": round(x, 1),
-                "y": round(y, 1),
-                "group": group,
-                "info": info,
-            }
-        )
-        if nid in impacts and (impacts[nid].get("margin_hit_usd") or 0) > 0:
-            view_nodes[-1]["borderWidth"] = 3
-            view_nodes[-1]["color"] = {
-                "background": view_nodes[-1]["color"],
-                "border": "#b30000",
-            }
+        node: dict[str, Any] = {
+            "id": nid,
+            "label": labels[nid],
+            "shape": _SHAPES.get(row["label"], "dot"),
+            "color": GROUP_COLORS.get(group, GROUP_COLORS["other"]),
+            "size": 12.0,
+            "x": round(x, 1),
+            "y": round(y, 1),
+            "group": group,
+            "info": info,
+        }
+        if result is not None:
+            # Under a scenario the fill says who gains and who pays; nodes
+            # the shock does not reach are drawn pale.
+            node["color"] = {"background": "#eeeeee", "border": "#bbbbbb"}
+            node["size"] = 8.0
+        if nid in node_frames:
+            last = node_frames[nid][-1]
+            node["label"] = last["label"]
+            node["size"] = last["size"]
+            node["color"] = {"background": last["color"], "border": "#00000055"}
+        if nid in shocked:
+            node["borderWidth"] = 4
+            node["color"] = {**node["color"], "border": SHOCKED_BORDER}
+        elif impacts.get(nid, {}).get("shielded"):
+            node["borderWidth"] = 3
+            node["color"] = {**node["color"], "border": SHIELD_BORDER}
+            node["shapeProperties"] = {"borderDashes": [5, 3]}
+        view_nodes.append(node)
 
     view_edges: list[dict[str, Any]] = []
     for row, p in zip(edges, edge_props, strict=True):
@@ -492,13 +590,18 @@ def build_view(
             if k != "product"
         }
         all_ev = evidence.get(row.id, [])
+        style = dict(_EDGE_STYLE.get(row.type, {}))
+        if row.type == "USES":
+            # Stored buyer -> product, but cost flows product -> buyer: the
+            # arrowhead goes at the buyer's end, so the arrow reads that way.
+            style["arrows"] = {"to": {"enabled": False}, "from": {"enabled": True, "scaleFactor": 0.45}}
         view_edges.append(
             {
                 "id": row.id,
                 "from": row.source,
                 "to": row.target,
                 "width": round(min(width, 12.0), 2),
-                **_EDGE_STYLE.get(row.type, {}),
+                **style,
                 "info": {
                     "id": row.id,
                     "type": row.type,
@@ -522,8 +625,12 @@ def build_view(
             "color": GROUP_COLORS[g],
             "shape": _GROUP_SHAPES.get(g, "dot"),
             "count": present[g],
-            # Countries only add LOCATED_IN spokes; shown on request.
-            "hidden": g == "country",
+            # Countries only add LOCATED_IN spokes, contracts the terms
+            # behind a shield: both shown on request (one click).
+            # In the story, indexes too: their moves are in the tooltips and
+            # the report, and their spokes cross the whole drawing.
+            "hidden": g == "country" or (result is not None and g == "contract")
+            or (story_edges is not None and g == "index"),
         }
         for g in GROUP_COLORS
         if present.get(g)
@@ -534,8 +641,38 @@ def build_view(
         "hops": hops if focus else None,
         "roles": sorted(set(roles)),
         "scenario": result.scenario.name if result is not None else None,
-        "sized_by": "price change at the end of the horizon" if result is not None else None,
+        "sized_by": (
+            f"Δ operating income (USD, {outcome.basis}); products by price change" if outcome is not None else None
+        ),
     }
+    story_data: dict[str, Any] = {}
+    if result is not None and outcome is not None:
+        shown_edges = {e["id"] for e in view_edges}
+        paths = []
+        for path, ids in zip(result.paths, carried, strict=True):
+            if path.target in kept and all(n in kept for n in path.nodes):
+                paths.append(
+                    {
+                        "target": path.target,
+                        "nodes": list(dict.fromkeys(path.nodes + [s for st in path.edges for s in st.via if s in kept])),
+                        "edges": [e for e in ids if e in shown_edges],
+                        "contribution": path.contribution,
+                        "share": path.share,
+                        "text": " → ".join(short_name(n) for n in path.names),
+                    }
+                )
+        story_data = {
+            "quarters": scale.get("quarters", []),
+            "frames": node_frames,
+            "basis": outcome.basis,
+            "by_quarter": outcome.by_quarter,
+            "largest_oi": scale.get("oi", 0.0),
+            "largest_price": scale.get("price", 0.0),
+            "paths": paths,
+            "shocked": sorted(shocked & kept),
+            "filtered": story,
+            "threshold": threshold,
+        }
     return GraphView(
         title=title,
         nodes=view_nodes,
@@ -544,4 +681,5 @@ def build_view(
         headers=headers,
         meta=meta,
         sources=dict(sorted(cited.items())),
+        story=story_data,
     )

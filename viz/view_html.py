@@ -37,6 +37,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from .files import write_text_atomic
+from .layout import FONT_SIZE
 from .view import GraphView
 
 __all__ = ["json_for_html", "render_view", "vis_assets", "write_view"]
@@ -157,7 +158,12 @@ def _network(view: GraphView, tier_layout: bool = True) -> Network:
                     "multiselect": False,
                 },
                 "nodes": {
-                    "font": {"size": 16, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+                    "font": {
+                        "size": FONT_SIZE,
+                        "face": "system-ui, sans-serif",
+                        "strokeWidth": 3,
+                        "strokeColor": "#ffffff",
+                    },
                     "borderWidth": 1,
                     "scaling": {"label": {"enabled": False, "drawThreshold": 4}},
                 },
@@ -185,7 +191,7 @@ def render_view(view: GraphView, tier_layout: bool = True) -> str:
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     # pyvis repeats ``arrows: "to"`` on every edge of a directed network;
     # the global edge option says the same once, and vis parses it once.
-    edges = [{k: v for k, v in e.items() if k != "arrows"} for e in edges]
+    edges = [{k: v for k, v in e.items() if not (k == "arrows" and v == "to")} for e in edges]
     js, css = vis_assets()
     data = {
         "nodes": nodes,
@@ -195,6 +201,7 @@ def render_view(view: GraphView, tier_layout: bool = True) -> str:
         "headers": view.headers,
         "headerSize": _header_size(view),
         "meta": view.meta,
+        "story": view.story or None,
         "edgeTypes": [
             {
                 "type": t,
@@ -214,6 +221,7 @@ def render_view(view: GraphView, tier_layout: bool = True) -> str:
     return _template().render(
         title=view.title,
         meta=view.meta,
+        story=view.story or None,
         n_nodes=len(nodes),
         n_edges=len(edges),
         vis_js=Markup(js),

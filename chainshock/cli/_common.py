@@ -49,6 +49,9 @@ def guarded(fn: F) -> F:
             return fn(*args, **kwargs)
         except ChainshockError as e:
             raise fail(_one_line(str(e)), e.exit_code) from None
+        except OSError as e:  # the file system refused: say which file and why, in one line
+            where = f"{e.filename}: " if e.filename else ""
+            raise fail(_one_line(f"{where}{e.strerror or e}"), 1) from None
         except KeyboardInterrupt:
             raise fail("interrupted; nothing was written", 130) from None
 

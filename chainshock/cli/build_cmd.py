@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,10 +16,13 @@ from chainshock.home import home, snapshot_dir
 
 from ._common import emit_json, err, guarded, out
 
+if TYPE_CHECKING:
+    from chainshock.graph.snapshot import Snapshot
+
 __all__ = ["register"]
 
 
-def _open_snapshot():
+def _open_snapshot() -> Snapshot:
     from chainshock.graph.snapshot import read_snapshot
 
     return read_snapshot(snapshot_dir())
@@ -40,6 +42,9 @@ def build(
         Path | None, typer.Option("--out", help="Write the snapshot here instead of $CHAINSHOCK_HOME/graph.")
     ] = None,
     data: Annotated[Path | None, typer.Option(help="Curated data directory (default: the bundled dataset).")] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Refuse edges no quote proves unless marked inferred, and contradictory figures.")
+    ] = False,
 ) -> None:
     """Build the graph snapshot from the curated dataset (and filings).
 
@@ -49,7 +54,7 @@ def build(
         chainshock build --filings ../shared/filings
         chainshock build --live --user-agent "Jane Doe jane@example.com" --ticker NVDA --ticker MSFT
     """
-    _build(filings, live, user_agent, ticker or [], out_dir, data)
+    _build(filings, live, user_agent, ticker or [], out_dir, data, strict)
 
 
 @guarded
@@ -60,9 +65,10 @@ def _build(
     tickers: list[str],
     out_dir: Path | None,
     data: Path | None,
+    strict: bool = False,
 ) -> None:
+    from chainshock.build import build as run_build
     from chainshock.data import data_dir
-    from chainshock.graph.build import build as run_build
 
     started = time.perf_counter()
     target = out_dir if out_dir is not None else snapshot_dir()
@@ -72,12 +78,16 @@ def _build(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
-        transient=True,
+        transient=not err.is_terminal,
     ) as progress:
         tasks: dict[str, Any] = {}
 
         def report(stage: str, done: int, total: int) -> None:
+            # one bar per stage, counting that stage's own items; a new stage closes the previous one
             if stage not in tasks:
+                for task_id in tasks.values():
+                    task = progress.tasks[task_id]
+                    progress.update(task_id, completed=task.total)
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
@@ -89,7 +99,16 @@ def _build(
             from chainshock.loaders.edgar.live import fetch
 
             filings = fetch(tickers, user_agent or "", home() / "edgar-cache", progress=report)
-        result = run_build(target, data or data_dir(), filings=filings, progress=report)
+        if filings is not None:
+            from chainshock.graph.resolve import NLP_HINT, nlp_available
+
+            if not nlp_available():
+                err.print(
+                    "note: names in filings are matched exactly and by alias only (no embedding model); "
+                    f"for embedding matches: {NLP_HINT}",
+                    markup=False, highlight=False,
+                )
+        result = run_build(target, data or data_dir(), filings=filings, progress=report, strict=strict)
     elapsed = time.perf_counter() - started
     from chainshock.graph.snapshot import read_snapshot
 
@@ -147,7 +166,7 @@ def _info(json_out: bool) -> None:
     out.print(f"sources {doc['sources']:,}, facts {doc['facts']:,}, evidence rows {doc['evidence']:,}")
 
 
-def _source_ref(snap: Any, source_id: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
+def _source_ref(snap: Snapshot, source_id: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
     rows = snap.sources[snap.sources["id"] == source_id].to_dict("records")
     src = rows[0] if rows else {}
     ev = next((e for e in evidence if e["source_id"] == source_id), evidence[0] if evidence else {})
@@ -178,13 +197,14 @@ def facts(
 def _facts(company: str, metric: str | None, json_out: bool) -> None:
     from chainshock.graph.lookup import resolve_node
     from chainshock.graph.project import evidence_by_subject
+    from chainshock.graph.records import decode_estimate
 
     snap = _open_snapshot()
     node_id = resolve_node(snap, company, labels=["Company"])
-    row = snap.nodes[snap.nodes["id"] == node_id].iloc[0]
-    props = json.loads(row["properties"])
+    node = snap.node(node_id)
     frame = snap.facts[snap.facts["company"] == node_id]
     if metric:
+        _check_metric(metric, set(snap.facts["metric"]), set(frame["metric"]), node.name)
         frame = frame[frame["metric"] == metric]
     frame = frame.sort_values(["metric", "period_end", "fiscal_period"], kind="mergesort")
     evidence = evidence_by_subject(snap)
@@ -206,28 +226,29 @@ def _facts(company: str, metric: str | None, json_out: bool) -> None:
                 if e["source_id"] != f["source_id"]
             ],
         }
-        if f["estimate"]:
-            item["estimate"] = json.loads(f["estimate"])
+        estimate = decode_estimate(f["estimate"], f"{f['id']}: estimate")
+        if estimate is not None:
+            item["estimate"] = estimate.model_dump(mode="json")
         items.append(item)
     doc = {
         "company": {
             "id": node_id,
-            "name": row["name"],
-            "roles": list(row["roles"]),
-            "ticker": row["ticker"],
-            "cik": row["cik"],
-            **{k: v for k, v in props.items() if k in ("country", "exchange", "aliases", "cost_base_usd", "pass_through")},
+            "name": node.name,
+            "roles": list(node.roles),
+            "ticker": node.ticker,
+            "cik": node.cik,
+            **{k: v for k, v in node.properties.items() if k in ("country", "exchange", "aliases", "cost_base_usd", "pass_through")},
         },
         "facts": items,
     }
     if json_out:
         emit_json(doc)
         return
-    out.print(f"[bold]{row['name']}[/] ({node_id}) roles: {', '.join(row['roles'])}")
+    out.print(f"[bold]{node.name}[/] ({node_id}) roles: {', '.join(node.roles)}")
     for key in ("cost_base_usd", "pass_through"):
-        if key in props:
-            est = props[key]
-            out.print(f"  {key} (estimate): {_num(est['base'])} [{_num(est['low'])} – {_num(est['high'])}] — {est['basis']}")
+        est = node.estimate(key)
+        if est is not None:
+            out.print(f"  {key} (estimate): {_num(est.base)} [{_num(est.low)} – {_num(est.high)}] — {est.basis}")
     if not items:
         out.print("  no facts recorded for this company (try `chainshock build --filings DIR`)")
         return
@@ -246,6 +267,22 @@ def _facts(company: str, metric: str | None, json_out: bool) -> None:
             _num(it["value"], it["unit"]), label,
         )
     out.print(table)
+
+
+def _check_metric(metric: str, known: set[str], mine: set[str], name: str) -> None:
+    """Refuse a metric no fact has (with "did you mean"), and say which metrics this company has."""
+    import difflib
+
+    from chainshock.errors import NotFoundError
+
+    if metric in mine:
+        return
+    has = f"; {name} has {', '.join(sorted(mine))}" if mine else f"; {name} has no facts recorded"
+    if metric not in known:
+        close = difflib.get_close_matches(metric, sorted(known), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"metrics are {', '.join(sorted(known))}"
+        raise NotFoundError(f"--metric {metric}: no such metric; {hint}{has if not close else ''}")
+    raise NotFoundError(f"--metric {metric}: no {metric} facts for {name}{has}")
 
 
 def _num(value: float, unit: str = "") -> str:
@@ -278,14 +315,27 @@ def paths(
 
 @guarded
 def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) -> None:
+    from chainshock.errors import NotFoundError
     from chainshock.graph.lookup import resolve_node
     from chainshock.queries.paths import supply_paths
 
     snap = _open_snapshot()
     labels = ["Company", "Product"]
-    result = supply_paths(
-        snap, resolve_node(snap, source, labels), resolve_node(snap, target, labels), max_hops, limit
-    )
+    src, dst = resolve_node(snap, source, labels), resolve_node(snap, target, labels)
+    try:
+        result = supply_paths(snap, src, dst, max_hops, limit)
+    except NotFoundError as e:
+        # supply may flow the other way: say so instead of suggesting more hops
+        try:
+            back = supply_paths(snap, dst, src, max_hops, limit)
+        except NotFoundError:
+            raise e from None
+        n = len(back.paths)
+        raise NotFoundError(
+            f"no supply path from {src} to {dst}: supply flows the other way, from {dst} to {src} "
+            f"({n}{'+' if n >= limit else ''} path(s) within {max_hops} hops); run `chainshock paths "
+            f"\"{target}\" \"{source}\"`"
+        ) from None
     if json_out:
         emit_json(result)
         return
@@ -294,13 +344,17 @@ def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) 
         out.print(f"[bold]path {i}[/]: " + " → ".join(path.names))
         for hop in path.edges:
             arrow = f"{hop.source} -[{hop.type}]-> {hop.target}"
-            out.print(f"  {arrow}", markup=False)
+            if hop.status != "proven":
+                arrow += f"  [{hop.status.upper()}]"
+            out.print(f"  {arrow}", markup=False, emoji=False)
+            if hop.basis:
+                out.print(f"      basis: {hop.basis}", markup=False, emoji=False)
             for ev in hop.evidence[:2]:
                 src = sources.get(ev["source_id"], {})
                 where = src.get("accession") or src.get("url") or ev["source_id"]
-                quote = ev["quote"] or ""
+                quote = ev["quote"] or ev.get("locator") or ""
                 quote = quote if len(quote) <= 160 else quote[:159].rstrip() + "…"
-                out.print(f"      source: {where} ({ev['as_of']}) “{quote}”", markup=False)
+                out.print(f"      source [{ev['grade']}]: {where} ({ev['as_of']}) “{quote}”", markup=False, emoji=False)
             if not hop.evidence:
                 out.print("      source: none recorded (not shown as fact)", markup=False)
 

@@ -32,6 +32,7 @@ from chainshock.engines.result import MEMORY_MB, PRINT_ROWS, TIMEOUT_S, QueryRes
 from chainshock.errors import BackendError
 
 from ._common import emit_json, err, guarded, out
+from ._export import CsvOpt, ParquetOpt, XlsxOpt, check, export
 
 __all__ = ["format_value", "register", "run_query"]
 
@@ -74,20 +75,19 @@ def run_query(
     memory_mb: int = MEMORY_MB,
 ) -> QueryResult:
     """Run ``text`` read-only on ``engine`` (opened here, closed after), within ``timeout`` seconds."""
-    if engine == "embedded":
-        from chainshock.engines.embedded import EmbeddedEngine
+    from chainshock.engines import open_engine
 
-        from .query_guard import guard
+    from .query_guard import guard
 
-        with EmbeddedEngine.open(
-            log=lambda m: err.print(m, markup=False), timeout=timeout, memory_mb=memory_mb
-        ) as emb, guard(timeout, memory_mb, emb.interrupt):
-            return emb.run(text, params)
-    from chainshock.engines.neo4j_store import Neo4jEngine, resolve_settings
-
-    settings = resolve_settings(uri, user, password)
-    with Neo4jEngine(settings, timeout=timeout) as neo:
-        return neo.run(text, params)
+    with open_engine(
+        engine, uri=uri, user=user, password=password, log=lambda m: err.print(m, markup=False),
+        timeout=timeout, memory_mb=memory_mb,
+    ) as opened:
+        if engine != "embedded":
+            return opened.run(text, params)
+        # the embedded engine runs in this process: watch it (see query_guard)
+        with guard(timeout, memory_mb, getattr(opened, "interrupt", None)):
+            return opened.run(text, params)
 
 
 # Library parameters that name a node: a user may give an id, a ticker or a
@@ -230,6 +230,9 @@ def register(app: typer.Typer) -> None:
         max_rows: Annotated[
             int, typer.Option("--max-rows", help="Print at most this many rows in the table (0: all).")
         ] = PRINT_ROWS,
+        csv: CsvOpt = None,
+        parquet: ParquetOpt = None,
+        xlsx: XlsxOpt = None,
     ) -> None:
         """Run a Cypher query, a query file or a named library query, read-only.
 
@@ -261,11 +264,19 @@ def register(app: typer.Typer) -> None:
                 text, params = raw, parse_adhoc_params(pairs)
         else:
             text, params = str(query), parse_adhoc_params(pairs)
+        check(csv, parquet, xlsx)
         if timeout < 0 or max_rows < 0 or memory < 64:
             raise BackendError("--timeout and --max-rows take 0 (no limit) or more, --memory at least 64 (MB)")
         result = run_query(
             text, params, engine, uri=uri, user=user, password=password, timeout=timeout, memory_mb=memory
         )
+
+        def tables():  # type: ignore[no-untyped-def]
+            from chainshock.queries.frames import frame
+
+            return {label or "rows": frame(result.records(), list(result.columns))}
+
+        export(tables, csv, parquet, xlsx)
         if as_json:
             emit_json(
                 {

@@ -12,6 +12,7 @@ from chainshock.errors import ScenarioError
 from chainshock.home import snapshot_dir
 
 from ._common import emit_json, guarded, out
+from ._export import CsvOpt, ParquetOpt, XlsxOpt, check, export
 
 if TYPE_CHECKING:
     from chainshock.queries.result import Impact, ShockResult
@@ -22,12 +23,19 @@ __all__ = ["register"]
 def shock(
     scenario: Annotated[
         Path | None,
-        typer.Argument(help="A scenario YAML file (see docs/scenarios.md).", metavar="SCENARIO.yaml"),
+        typer.Argument(
+            help="A shipped scenario's name (`chainshock scenarios`) or a scenario YAML file (docs/scenarios.md).",
+            metavar="SCENARIO",
+        ),
     ] = None,
     node: Annotated[
-        str | None, typer.Option(help="Shock one node instead: an id, ticker or name (with --pct).")
+        list[str] | None,
+        typer.Option(help="Shock a node instead: an id, ticker or name (with --pct); repeat for several."),
     ] = None,
-    pct: Annotated[float | None, typer.Option(help="With --node: the price change in percent (30 = +30%).")] = None,
+    pct: Annotated[
+        list[float] | None,
+        typer.Option(help="With --node: the price change in percent (30 = +30%); one, or one per --node."),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON document (ShockResult).")] = False,
     top: Annotated[int | None, typer.Option("--top", min=0, max=100, help="Paths shown per affected node.")] = None,
     draws: Annotated[
@@ -36,12 +44,36 @@ def shock(
     seed: Annotated[int | None, typer.Option(help="Random seed for the draws.")] = None,
     start: Annotated[str | None, typer.Option(help="First quarter, e.g. 2026Q1 (default: the scenario's, else now).")] = None,
     horizon: Annotated[int | None, typer.Option(min=1, max=40, help="Quarters in the path.")] = None,
+    allow_extreme: Annotated[
+        bool, typer.Option("--allow-extreme", help="Allow a shock beyond -90%..+300%.")
+    ] = False,
+    valuation: Annotated[
+        str | None,
+        typer.Option(help="Index valuation: pv (present value, default) or pe (constant P/E, an upper bound)."),
+    ] = None,
+    sensitivity: Annotated[
+        bool, typer.Option("--sensitivity", help="Add a tornado table: which inputs drive each index's change.")
+    ] = False,
+    sweep: Annotated[
+        str | None,
+        typer.Option(help="Run once per value: NODE=START:STOP:STEP or NODE=V1,V2 (percent), e.g. product:hbm=10:50:10."),
+    ] = None,
+    chart: Annotated[Path | None, typer.Option(help="With --sweep: write the sweep's chart to this .svg file.")] = None,
+    csv: CsvOpt = None,
+    parquet: ParquetOpt = None,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Trace a price or capex shock to companies, end customers and indexes.
 
     Examples:
 
+    * `chainshock shock memory-squeeze` (a shipped scenario; `chainshock scenarios` lists them)
+
     * `chainshock shock scenarios/memory-squeeze.yaml`
+
+    * `chainshock shock --sweep product:hbm=10:50:10 --chart hbm.svg`
+
+    * `chainshock shock memory-squeeze --xlsx squeeze.xlsx` (prices, quarters, paths, indexes: a sheet each)
 
     * `chainshock shock --node "SK hynix" --pct 10 --draws 0`
 
@@ -49,30 +81,68 @@ def shock(
 
     The scenario format is in docs/scenarios.md.
     """
-    _shock(scenario, node, pct, json_out, top, draws, seed, start, horizon)
+    _shock(scenario, node, pct, json_out, top, draws, seed, start, horizon, allow_extreme, valuation, sensitivity,
+           sweep, chart, (csv, parquet, xlsx))
 
 
 @guarded
 def _shock(
     file: Path | None,
-    node: str | None,
-    pct: float | None,
+    node: list[str] | None,
+    pct: list[float] | None,
     json_out: bool,
     top: int | None,
     draws: int | None,
     seed: int | None,
     start: str | None,
     horizon: int | None,
+    allow_extreme: bool = False,
+    valuation: str | None = None,
+    sensitivity: bool = False,
+    sweep: str | None = None,
+    chart: Path | None = None,
+    exports: tuple[Path | None, Path | None, Path | None] = (None, None, None),
 ) -> None:
     from chainshock.graph.snapshot import read_snapshot
+    from chainshock.queries.catalog import locate
     from chainshock.queries.shock import run_scenario
 
-    if file is not None and (node is not None or pct is not None):
+    if file is not None and (node or pct):
         raise ScenarioError("give a scenario file or --node/--pct, not both")
+    if valuation is not None and valuation not in ("pv", "pe"):
+        raise ScenarioError(f"--valuation {valuation}: use pv (present value) or pe (constant P/E, upper bound)")
+    check(*exports)
+    if file is not None:
+        file = locate(file)  # a shipped scenario's name, or a file
+    if chart is not None and sweep is None:
+        raise ScenarioError("--chart draws a sweep; add --sweep NODE=START:STOP:STEP")
     snap = read_snapshot(snapshot_dir())
+    if sweep is not None:
+        from ._sweep import run_sweep
+
+        overrides = {"draws": draws, "seed": seed, "top_k": top, "horizon": horizon, "start": start}
+        if len(node or []) > 1 or len(pct or []) > 1:
+            raise ScenarioError("--sweep takes at most one --node and one --pct")
+        one_node = node[0] if node else None
+        one_pct = pct[0] if pct else None
+        run_sweep(snap, file, sweep, one_node, one_pct, overrides, json_out, chart, exports)
+        return
     result = run_scenario(
-        snap, file, node=node, pct=pct, draws=draws, seed=seed, top_k=top, horizon=horizon, start=start
+        snap, file, node=node or None, pct=pct or None, draws=draws, seed=seed, top_k=top, horizon=horizon,
+        start=start, allow_extreme=allow_extreme, valuation=valuation, with_sensitivity=sensitivity,
     )
+    from ._common import err
+
+    for a in result.assumptions:
+        if a.startswith("Warning: "):
+            err.print(f"[yellow]warning:[/] {a.removeprefix('Warning: ')}", highlight=False)
+
+    def tables():  # type: ignore[no-untyped-def]
+        from chainshock.queries.frames import shock_tables
+
+        return shock_tables(result)
+
+    export(tables, *exports)
     if json_out:
         emit_json(result)
         return
@@ -98,7 +168,7 @@ def _usd(x: float | None) -> str:
 
 def _print(result: ShockResult) -> None:
     sc = result.scenario
-    shocks = ", ".join(f"{s.name} {_pct(s.pct)}" for s in sc.shocks) or "capex only"
+    shocks = ", ".join(f"{s.name} {s.pct:+g}%" for s in sc.shocks) or "capex only"
     out.print(f"[bold]{sc.name}[/]: {shocks}")
     mc = f"{sc.draws} Monte Carlo draws, seed {sc.seed}" if sc.draws else "base values only (--draws 0)"
     out.print(f"horizon {sc.quarters[0]}–{sc.quarters[-1]} ({sc.horizon_quarters} quarters); {mc}")
@@ -120,31 +190,31 @@ def _print(result: ShockResult) -> None:
                 table.add_column(col, justify="right", no_wrap=True, min_width=7)
         if long_run:
             table.add_column("long run", justify="right", no_wrap=True, min_width=7)
-        table.add_column("margin/yr", justify="right", no_wrap=True)
+        table.add_column("ΔOI (horizon)", justify="right", no_wrap=True)
         for imp in imps:
             row = [imp.name + (" *" if imp.shielded else ""), _pct(imp.price_change)]
             if mc_cols:
                 row += [_pct(imp.p5), _pct(imp.p50), _pct(imp.p95)]
             if long_run:
                 row.append(_pct(imp.steady_state))
-            row.append(_usd(imp.margin_hit_usd))
+            row.append(_usd(imp.operating_income_change_usd))
             table.add_row(*row)
-            if imp.margin_hit_usd is not None and imp.cost_base_source:
+            if imp.operating_income_change_usd and imp.label == "Company":
                 span = (
-                    f", P5–P95 {_usd(imp.margin_hit_p5)}–{_usd(imp.margin_hit_p95)}"
-                    if imp.margin_hit_p5 is not None
+                    f", P5–P95 {_usd(imp.operating_income_p5)}–{_usd(imp.operating_income_p95)}"
+                    if imp.operating_income_p5 is not None
                     else ""
                 )
                 bases.append(
-                    f"{imp.name}: {_usd(imp.margin_hit_usd)}/yr{span}; cost base {_usd(imp.cost_base_usd)} "
-                    f"({imp.cost_base_source})"
+                    f"{imp.name}: revenue {_usd(imp.revenue_change_usd)}, cost {_usd(imp.cost_change_usd)}, "
+                    f"operating income {_usd(imp.operating_income_change_usd)}{span}"
                 )
         out.print(table)
         out.print()
     if any(i.shielded for i in result.impacts):
         out.print("* part of an input is under a fixed-price contract during the horizon")
     if bases:
-        out.print("[bold]margin hits[/] (absorbed share of the unit-cost rise × cost base)")
+        out.print("[bold]ledger[/] (sums over the horizon, USD; what one pays another receives)")
         for b in bases:
             out.print(f"  {b}", markup=False)
         out.print()
@@ -163,8 +233,19 @@ def _print(result: ShockResult) -> None:
                 out.print(f"  {p.target_name}:", markup=False)
             out.print(f"    {p.share * 100:5.1f}%  {_pct(p.contribution):>8}  " + " → ".join(p.names), markup=False)
         out.print()
+    if result.balance:
+        worst = max(abs(b.residual_usd) for b in result.balance)
+        paid = sum(b.paid_usd for b in result.balance)
+        final = sum(b.final_demand_usd for b in result.balance)
+        out.print(
+            f"[bold]balance[/]: graph companies pay {_usd(paid)} more, final demand {_usd(final)}, "
+            f"received {_usd(paid + final)}; largest quarterly residual {worst:.2g} USD"
+        )
+        out.print()
     if result.indexes:
-        table = Table(title="indexes (constant P/E)", title_justify="left", show_edge=False, pad_edge=False)
+        vals = sorted({ix.valuation for ix in result.indexes})
+        label = "present value of after-tax Δoperating income" if vals == ["pv"] else "constant P/E, an upper bound"
+        table = Table(title=f"indexes ({label})", title_justify="left", show_edge=False, pad_edge=False)
         cols = ("index", "weighting", "change", "P5", "P50", "P95", "coverage") if mc_cols else (
             "index", "weighting", "change", "coverage")
         for col in cols:
@@ -178,6 +259,17 @@ def _print(result: ShockResult) -> None:
         out.print(table)
         for note in notes:
             out.print(note, markup=False)
+        out.print()
+    if result.sensitivity:
+        table = Table(title="what drives the index changes (each input at its low and high end, others at base)",
+                      title_justify="left", show_edge=False, pad_edge=False)
+        for col in ("index", "input", "low", "high", "swing"):
+            table.add_column(col, justify="left" if col in ("index", "input") else "right")
+        for row in result.sensitivity:
+            if row.swing > 0:
+                table.add_row(f"{row.index} ({row.weighting})", row.input, _pct(row.low), _pct(row.high),
+                              f"{row.swing * 100:.3f} pp")
+        out.print(table)
         out.print()
     if result.capex is not None:
         cx = result.capex

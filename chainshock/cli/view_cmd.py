@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -39,15 +39,41 @@ def _resolve(snapshot: Snapshot, text: str) -> str:
     return resolve_node(snapshot, text)
 
 
-def run_shock(snapshot: Snapshot, scenario: Path) -> ShockResult:
-    """The scenario's result, computed exactly as `chainshock shock SCENARIO` does.
+def run_shock(
+    snapshot: Snapshot,
+    scenario: Path | None,
+    *,
+    node: str | None = None,
+    pct: float | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    start: str | None = None,
+    horizon: int | None = None,
+) -> ShockResult:
+    """The result, computed exactly as `chainshock shock` does with the same options.
 
     Same calls, same arguments, so the report's numbers equal those of
-    `chainshock shock SCENARIO --json`.
+    `chainshock shock SCENARIO --json` (or `--node ID --pct P`).
     """
+    from chainshock.errors import ScenarioError
+    from chainshock.queries.catalog import locate
     from chainshock.queries.shock import run_scenario
 
-    return run_scenario(snapshot, scenario)
+    if scenario is not None and (node is not None or pct is not None):
+        raise ScenarioError("give a scenario or --node/--pct, not both")
+    file = locate(scenario) if scenario is not None else None
+    return run_scenario(
+        snapshot, file, node=node, pct=pct, draws=draws, seed=seed, horizon=horizon, start=start
+    )
+
+
+# The shock options `report` and `view` share with `chainshock shock`.
+NodeOpt = Annotated[str | None, typer.Option(help="Shock one node instead of a scenario: an id, ticker or name (with --pct).")]
+PctOpt = Annotated[float | None, typer.Option(help="With --node: the price change in percent (30 = +30%).")]
+DrawsOpt = Annotated[int | None, typer.Option(min=0, max=100_000, help="Monte Carlo draws (0: base values only).")]
+SeedOpt = Annotated[int | None, typer.Option(help="Random seed for the draws.")]
+StartOpt = Annotated[str | None, typer.Option(help="First quarter, e.g. 2026Q1 (default: the scenario's, else now).")]
+HorizonOpt = Annotated[int | None, typer.Option(min=1, max=40, help="Quarters in the path.")]
 
 
 def _check_out(path: Path, allowed: tuple[str, ...]) -> None:
@@ -71,27 +97,45 @@ def view(
         typer.Option(help="Show only companies with this role (repeatable), e.g. memory_producer."),
     ] = None,
     scenario: Annotated[
-        Path | None, typer.Option(help="Size nodes by this scenario's price change (a scenario YAML).")
+        Path | None,
+        typer.Option(help="Size nodes by this scenario's price change: a shipped name or a scenario YAML."),
     ] = None,
+    node: NodeOpt = None,
+    pct: PctOpt = None,
+    draws: DrawsOpt = None,
+    seed: SeedOpt = None,
+    start: StartOpt = None,
+    horizon: HorizonOpt = None,
 ) -> None:
     """Write an interactive view of the graph as one HTML file that works offline.
 
     Nodes are laid out by tier (memory -> chips -> servers -> cloud ->
     software -> consumers), coloured by role, sized by impact with
-    --scenario; hover or click for facts and evidence with source links.
-    Examples:
+    --scenario (or --node/--pct, as in `chainshock shock`); hover or click
+    for facts and evidence with source links. Examples:
 
-        chainshock view --out graph.html
-        chainshock view --focus "SK hynix" --hops 2 --out hynix.html
-        chainshock view --role memory_producer --role chip_designer --out chips.html
-        chainshock view --scenario scenarios/memory-squeeze.yaml --out graph.html
+    * `chainshock view --out graph.html`
+
+    * `chainshock view --focus "SK hynix" --hops 2 --out hynix.html`
+
+    * `chainshock view --role memory_producer --role chip_designer --out chips.html`
+
+    * `chainshock view --scenario memory-squeeze --out graph.html`
+
+    * `chainshock view --node "SK hynix" --pct 10 --draws 0 --out hynix-shock.html`
     """
-    _view(out_path, focus, hops, role or [], scenario)
+    shock = {"node": node, "pct": pct, "draws": draws, "seed": seed, "start": start, "horizon": horizon}
+    _view(out_path, focus, hops, role or [], scenario, shock)
 
 
 @guarded
 def _view(
-    out_path: Path, focus: str | None, hops: int, roles: list[str], scenario: Path | None
+    out_path: Path,
+    focus: str | None,
+    hops: int,
+    roles: list[str],
+    scenario: Path | None,
+    shock: dict[str, Any] | None = None,
 ) -> None:
     from chainshock.viz.view import build_view
     from chainshock.viz.view_html import write_view
@@ -99,46 +143,70 @@ def _view(
     _check_out(out_path, (".html", ".htm"))
     snapshot = _open_snapshot()
     focus_id = _resolve(snapshot, focus) if focus else None
-    result = run_shock(snapshot, scenario) if scenario is not None else None
+    shock = shock or {}
+    wanted = scenario is not None or shock.get("node") is not None or shock.get("pct") is not None
+    result = run_shock(snapshot, scenario, **shock) if wanted else None
     title = "chainshock: AI supply chain"
     if result is not None:
         title += f" under “{result.scenario.name}”"
     graph_view = build_view(snapshot, focus=focus_id, hops=hops, roles=roles, result=result, title=title)
     if not graph_view.nodes:
         raise OutputError("nothing to show: no node matches --focus/--role; widen the filter")
-    path = write_view(graph_view, out_path)
+    try:
+        path = write_view(graph_view, out_path)
+    except OSError as e:
+        raise OutputError(f"cannot write --out {out_path}: {e.strerror or e}") from None
     err.print(f"{len(graph_view.nodes)} nodes, {len(graph_view.edges)} edges")
     out.print(str(path))
 
 
 def report(
-    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file, e.g. scenarios/memory-squeeze.yaml.")],
     out_path: Annotated[
         Path, typer.Option("--out", help="report.html (self-contained), report.md or report.json.")
     ],
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(help="A shipped scenario's name or a scenario YAML file (or use --node/--pct).", metavar="SCENARIO"),
+    ] = None,
+    node: NodeOpt = None,
+    pct: PctOpt = None,
+    draws: DrawsOpt = None,
+    seed: SeedOpt = None,
+    start: StartOpt = None,
+    horizon: HorizonOpt = None,
 ) -> None:
     """Write the impact report of a scenario as HTML, Markdown or JSON.
 
     The format follows the file's extension. The numbers are those of
-    `chainshock shock SCENARIO --json`. Examples:
+    `chainshock shock` with the same options. Examples:
 
-        chainshock report scenarios/memory-squeeze.yaml --out report.html
-        chainshock report scenarios/memory-squeeze.yaml --out report.md
-        chainshock report scenarios/memory-squeeze.yaml --out report.json
+    * `chainshock report memory-squeeze --out report.html`
+
+    * `chainshock report scenarios/memory-squeeze.yaml --out report.md`
+
+    * `chainshock report --node "SK hynix" --pct 10 --out hynix.json`
     """
-    _report(scenario, out_path)
+    _report(scenario, out_path, {"node": node, "pct": pct, "draws": draws, "seed": seed, "start": start,
+                                 "horizon": horizon})
 
 
 @guarded
-def _report(scenario: Path, out_path: Path) -> None:
+def _report(scenario: Path | None, out_path: Path, shock: dict[str, Any] | None = None) -> None:
+    from chainshock.errors import ScenarioError
     from chainshock.viz.report import build_report, write_report
 
     _check_out(out_path, tuple(_REPORT_FORMATS))
     fmt = _REPORT_FORMATS[out_path.suffix.lower()]
+    shock = shock or {}
+    if scenario is None and shock.get("node") is None:
+        raise ScenarioError("give a scenario (a shipped name or a YAML file) or --node ID --pct P")
     snapshot = _open_snapshot()
-    result = run_shock(snapshot, scenario)
+    result = run_shock(snapshot, scenario, **shock)
     doc = build_report(result, snapshot)
-    path = write_report(doc, out_path, fmt)
+    try:
+        path = write_report(doc, out_path, fmt)
+    except OSError as e:
+        raise OutputError(f"cannot write --out {out_path}: {e.strerror or e}") from None
     out.print(str(path))
 
 

@@ -302,8 +302,6 @@ class EmbeddedEngine:
                 "delete it and run the query again to rebuild"
             ) from e
         self._conn = lb.Connection(self._db)
-        if timeout:
-            self._conn.set_query_timeout(max(1, round(timeout * 1000)))
         self.path = db_path
 
     @classmethod
@@ -319,13 +317,26 @@ class EmbeddedEngine:
         """Build the database if stale, then open it read-only (each query bounded in time and memory)."""
         return cls(ensure_database(snapshot_path, folder, log=log), timeout=timeout, memory_mb=memory_mb)
 
-    def run(self, query: str, params: Mapping[str, Any] | None = None) -> QueryResult:
-        """Run one read-only statement with ``params`` passed as parameters."""
+    def run(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run one read-only statement with ``params`` passed as parameters.
+
+        ``timeout`` (seconds) interrupts a query that runs longer; ``None``
+        uses the engine's limit (``TIMEOUT_S`` unless opened with another),
+        0 means no limit.
+        """
         check_statement(query)
+        limit = self.timeout if timeout is None else timeout
+        self._conn.set_query_timeout(max(1, round(limit * 1000)) if limit else 0)
         try:
             result = self._conn.execute(query, dict(params or {}))
         except RuntimeError as e:
-            raise _engine_error(e, self.timeout, self.memory_mb) from e
+            raise _engine_error(e, limit, self.memory_mb) from e
         if isinstance(result, list):  # several statements slipped through
             raise BackendError("one statement per query, please")
         columns = list(result.get_column_names())

@@ -48,7 +48,7 @@ from chainshock.errors import BackendError, NotFoundError
 
 __all__ = [
     "ENGINES",
-    "Engine",
+    "EngineKind",
     "LibraryQuery",
     "Param",
     "get_query",
@@ -59,8 +59,8 @@ __all__ = [
     "parse_query",
 ]
 
-Engine = Literal["embedded", "neo4j"]
-ENGINES: tuple[Engine, ...] = ("embedded", "neo4j")
+EngineKind = Literal["embedded", "neo4j"]
+ENGINES: tuple[EngineKind, ...] = ("embedded", "neo4j")
 _TYPES = ("string", "int", "float", "bool", "date", "list")
 _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>[a-z]+)\s*,\s*"
@@ -108,7 +108,7 @@ class LibraryQuery:
     def portable(self) -> bool:
         return "any" in self.variants
 
-    def text(self, engine: Engine) -> str:
+    def text(self, engine: EngineKind) -> str:
         """The query text to run on ``engine``."""
         if engine not in ENGINES:
             raise BackendError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")

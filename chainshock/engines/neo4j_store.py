@@ -141,13 +141,13 @@ def _query_error(err: BaseException, uri: str) -> BackendError:
             return BackendError(
                 f"refused: queries run in a read-only transaction and this one writes (Neo4j: {message})"
             )
-        if "SyntaxError" in code:
-            return BackendError(f"Neo4j syntax error: {message}")
-        if "TransactionTimedOut" in code:
+        if "TimedOut" in code or "Terminated" in code:
             return BackendError(
                 "the query ran past its time limit and Neo4j stopped it; narrow it "
-                "(a LIMIT, fewer hops) or raise --timeout (0: no limit)"
+                f"(a LIMIT, fewer hops) or raise --timeout (0: no limit) (Neo4j: {message})"
             )
+        if "SyntaxError" in code:
+            return BackendError(f"Neo4j syntax error: {message}")
         return BackendError(f"Neo4j: {message} [{code}]")
     if isinstance(err, ex.DriverError):
         return BackendError(f"Neo4j driver: {_short(err)}")
@@ -166,22 +166,33 @@ class Neo4jEngine:
         self.timeout = timeout
         self._driver = connect(settings)
 
-    def run(self, query: str, params: Mapping[str, Any] | None = None) -> QueryResult:
-        """Run ``query`` in a read transaction with ``params`` as parameters."""
+    def run(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run ``query`` in a read transaction with ``params`` as parameters.
+
+        ``timeout`` (seconds) is the transaction timeout the server enforces;
+        ``None`` uses the engine's limit (``TIMEOUT_S`` unless made with
+        another), 0 means no limit.
+        """
         import neo4j
 
         if not query.strip():
             raise BackendError("the query is empty")
         bound = dict(params or {})
+        limit = self.timeout if timeout is None else timeout
 
+        # the server's transaction timeout: Neo4j itself stops a runaway query
+        @neo4j.unit_of_work(timeout=limit or None)
         def work(tx: Any) -> tuple[list[str], list[list[Any]]]:
             result = tx.run(query, bound)
             keys = list(result.keys())
             return keys, [[to_plain(v) for v in record.values()] for record in result]
 
-        if self.timeout:
-            # the server's transaction timeout: Neo4j itself stops a runaway query
-            work = neo4j.unit_of_work(timeout=self.timeout)(work)
         try:
             with self._driver.session(
                 database=self.settings.database, default_access_mode=neo4j.READ_ACCESS

@@ -37,8 +37,7 @@ from chainshock.graph.schema import (
     Source,
     edge_id,
 )
-
-from .yamlio import KEY_LINES, LINE, line_of, load_yaml, strip_marks
+from chainshock.yamlio import KEY_LINES, LINE, line_of, load_yaml, strip_marks
 
 __all__ = ["CURATED_FILES", "load_curated"]
 
@@ -124,7 +123,17 @@ def _message(error: Any) -> str:
     return msg
 
 
-def _evidence(file: _File, row: dict[str, Any], key: str = "evidence") -> tuple[Evidence, ...]:
+_XBRL_TAG = re.compile(r"\b[a-z][a-z0-9-]*:[A-Z][A-Za-z0-9]+\b")
+
+
+def _evidence(
+    file: _File, row: dict[str, Any], key: str = "evidence", method: str = "curated"
+) -> tuple[Evidence, ...]:
+    """Evidence rows of ``row``; ``method`` is the default (``inferred`` on an inferred edge).
+
+    An XBRL citation (``method: xbrl``) names the tag in its ``locator`` and
+    needs no quote: the filing holds a tagged number, not a sentence.
+    """
     raw = row.get(key)
     if raw is None:
         raise file.fail(row, (key,), "is required: every row cites a source, an as_of date and a quote")
@@ -136,8 +145,15 @@ def _evidence(file: _File, row: dict[str, Any], key: str = "evidence") -> tuple[
         data = strip_marks(item)
         if "source" in data:
             data["source_id"] = data.pop("source")
-        data.setdefault("method", "curated")
-        for needed in ("source_id", "as_of", "quote"):
+        data.setdefault("method", method)
+        needed_keys: tuple[str, ...] = ("source_id", "as_of", "quote")
+        if data["method"] == "xbrl":
+            needed_keys = ("source_id", "as_of")
+            if not _XBRL_TAG.search(str(data.get("locator") or "")):
+                loc = (key, i) if isinstance(raw, list) else (key,)
+                raise file.fail(row, loc, "XBRL evidence needs a locator naming the tag, e.g. 'us-gaap:Revenues, accn ...'")
+            data.setdefault("quote", "")
+        for needed in needed_keys:
             if not data.get(needed):
                 name = "source" if needed == "source_id" else needed
                 loc = (key, i) if isinstance(raw, list) else (key,)
@@ -159,8 +175,24 @@ def _estimates(file: _File, row: dict[str, Any], data: dict[str, Any], keys: set
         data[key] = file.model(Estimate, row, value, (key,))
 
 
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def _company(file: _File, row: dict[str, Any]) -> Company:
     data = strip_marks(row)
+    for i, alias in enumerate(data.get("aliases") or []):
+        if not _balanced(str(alias)):
+            raise file.fail(
+                row, ("aliases", i),
+                f"alias {alias!r} has unbalanced parentheses: a comma inside [a, b (c, d)] splits the alias; "
+                'quote it: ["b (c, d)"]',
+            )
     data["evidence"] = _evidence(file, row)
     _estimates(file, row, data, {"pass_through", "cost_base_usd"})
     if isinstance(data.get("cik"), int):
@@ -184,7 +216,7 @@ def _edge(file: _File, row: dict[str, Any], extra_evidence: tuple[Evidence, ...]
             raise file.fail(row, (key,), "is required")
     props = {k: strip_marks(v) for k, v in row.items() if k not in _EDGE_KEYS}
     _estimates(file, row, props, _ESTIMATE_KEYS)
-    evidence = extra_evidence or _evidence(file, row)
+    evidence = extra_evidence or _evidence(file, row, method="inferred" if row.get("inferred") else "curated")
     type_ = str(row["type"]).upper()
     qualifier = props.get("product") if type_ == "SUPPLIES" else None
     data = {
@@ -229,8 +261,10 @@ def _contract(file: _File, row: dict[str, Any], records: GraphRecords, where: di
         props = {k: strip_marks(v) for k, v in cover.items() if k not in (LINE, KEY_LINES, "product")}
         _estimates(file, cover, props, {"fixed_share"})
         terms = props.get("price_terms")
-        if terms not in ("fixed", "indexed", "cost_plus"):
-            raise file.fail(row, ("covers", i, "price_terms"), f"must be fixed, indexed or cost_plus (got {terms!r})")
+        if terms not in ("fixed", "indexed", "cost_plus", "capped"):
+            raise file.fail(
+                row, ("covers", i, "price_terms"), f"must be fixed, indexed, cost_plus or capped (got {terms!r})"
+            )
         edge = Edge(
             id=edge_id("COVERS", contract.id, cover["product"]),
             type="COVERS",  # type: ignore[arg-type]
@@ -247,6 +281,7 @@ def _index(file: _File, row: dict[str, Any], records: GraphRecords, where: dict[
     data = strip_marks(row)
     data.pop("constituents", None)
     data["evidence"] = _evidence(file, row)
+    _estimates(file, row, data, {"market_cap_usd"})
     index = file.model(Index, row, data)
     records.nodes.append(index)
     where[index.id] = file.where(row)
@@ -333,7 +368,10 @@ def load_curated(root: Path) -> tuple[GraphRecords, dict[str, str]]:
             edge = _edge(f, row)
             records.edges.append(edge)
             where.setdefault(edge.id, f.where(row))
-    if (f := open_file("facts.yaml")) is not None:
+    fact_files = [open_file("facts.yaml")] + [_File(p, _shown(p)) for p in sorted((root / "facts").glob("*.yaml"))]
+    for f in fact_files:
+        if f is None:
+            continue
         for row in f.rows_checked():
             fact = _fact(f, row)
             records.facts.append(fact)

@@ -10,6 +10,8 @@ Examples
 --------
 >>> metric_of("us-gaap:PaymentsToAcquireProductiveAssets")
 'capex'
+>>> metric_of("us-gaap:OperatingIncomeLoss")
+'operating_income'
 >>> CONCEPT_RANK["Revenues"] > CONCEPT_RANK["RevenueFromContractWithCustomerExcludingAssessedTax"]
 True
 """
@@ -23,6 +25,7 @@ METRICS: tuple[str, ...] = (
     "revenue",
     "cost_of_revenue",
     "rd_expense",
+    "operating_income",
     "purchase_obligations",
     "remaining_performance_obligations",
     "backlog",
@@ -57,6 +60,7 @@ METRIC_CONCEPTS: dict[str, tuple[str, ...]] = {
         "ResearchAndDevelopmentExpenseSoftwareExcludingAcquiredInProcessCost",
         "TechnologyAndDevelopmentExpense",
     ),
+    "operating_income": ("OperatingIncomeLoss",),
     "purchase_obligations": (
         "PurchaseObligation",
         "UnrecordedUnconditionalPurchaseObligationBalanceSheetAmount",

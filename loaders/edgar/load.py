@@ -69,6 +69,7 @@ _RELATION_ROLES = {
     "foundry": "foundry",
     "memory_supplier": "memory_producer",
     "contract_manufacturer": "server_maker",
+    "assembly_test": "packaging",
 }
 _NAME_ROLES = {
     "anthropic": "ai_lab", "openai": "ai_lab", "intel": "chip_designer", "rivian-automotive": "device_maker",
@@ -82,6 +83,7 @@ _COMPATIBLE = {
     "memory_supplier": {"hbm", "dram", "nand", "memory"},
     "foundry": {"wafer", "gpu_accelerator", "custom_accelerator", "advanced_packaging", "foundry"},
     "contract_manufacturer": {"ai_server", "consumer_device", "gpu_accelerator", "server"},
+    "assembly_test": {"ai_server", "gpu_accelerator", "advanced_packaging", "server"},
 }
 
 
@@ -175,7 +177,8 @@ def load_filings(
         The curated records so far: companies (names, tickers, CIKs,
         aliases), products, edges and sources.
     progress : callable, optional
-        ``progress(stage, done, total)`` after each file.
+        ``progress(stage, done, total)``, counting each stage on its own:
+        "company data" (files), "filings" (accessions), "matching names and relations".
     embedder : Embedder, None or "default"
         Names the alias table cannot place are matched by this embedder
         ("default": the packaged MiniLM, loaded only if needed; None: off).
@@ -194,11 +197,15 @@ def load_filings(
     base = find_layout(Path(root))
     state = _State(known=known)
     files = sorted(p for p in base.rglob("*") if p.is_file())
-    total = len(files)
     report = progress or (lambda stage, done, total: None)
 
     # Company-level JSON first: the documents need their filers' calendars.
     doc_files: dict[tuple[str, str], list[Path]] = defaultdict(list)
+    n_company = sum(
+        1 for p in files
+        if len(p.relative_to(base).parts) == 2 and p.relative_to(base).parts[0] in ("companyfacts", "submissions")
+        and _CIK_FILE.match(p.relative_to(base).parts[1])
+    )
     done = 0
     for path in files:
         rel = path.relative_to(base).parts
@@ -222,16 +229,15 @@ def load_filings(
             except (ValueError, OSError, RecursionError) as err:
                 state.skip(path, f"unreadable {rel[0]} JSON: {str(err)[:160]}")
             done += 1
-            report("company data", done, total)
+            report("company data", done, n_company)
         elif len(rel) == 4 and rel[0] == "filings" and rel[1].isdigit() and _ACCESSION.match(rel[2]):
             doc_files[(rel[1].zfill(10), rel[2])].append(path)
         else:
             state.skip(path, "not in the EDGAR layout (companyfacts/CIK##########.json, "
                              "submissions/CIK##########.json or filings/<cik>/<accession>/<file>)")
-            done += 1
-            report("company data", done, total)
 
-    for (cik, accession), paths in sorted(doc_files.items()):
+    # progress counts each stage on its own: files of company data, then filings (one per accession)
+    for k, ((cik, accession), paths) in enumerate(sorted(doc_files.items()), 1):
         primary = _primary(paths, state.filings.get(accession))
         for path in paths:
             if path != primary:
@@ -240,10 +246,9 @@ def load_filings(
             _read_document(state, primary, cik, accession)
         except Exception as err:  # one bad document never stops the build
             state.skip(primary, f"could not parse: {type(err).__name__}: {str(err)[:160]}")
-        done += len(paths)
-        report("filings", done, total)
+        report("filings", k, len(doc_files))
 
-    return _assemble(state, embedder)
+    return _assemble(state, embedder, report)
 
 
 def _primary(paths: list[Path], meta: FilingMeta | None) -> Path:
@@ -339,13 +344,17 @@ def _read_document(state: _State, path: Path, cik: str, accession: str) -> None:
                 if sec is None:
                     continue
                 for tf in statement_lines(text, sec.start, sec.end):
-                    state.observations.append(Observation(
-                        cik=cik, metric=tf.metric, end=doc.report_date, start=None, value=tf.value,
-                        accession=accession, concept=tf.label, method="text",
-                        locator=f"item {sec.key} chars {tf.offset_start}-{tf.offset_end}",
-                        quote=tf.quote, form=doc.form, filed=doc.filed, fy=doc.fy,
-                        duration="year" if (tf.duration == "year" and form.startswith("10-K")) else tf.duration,
-                    ))
+                    duration = "year" if (tf.duration == "year" and form.startswith("10-K")) else tf.duration
+                    # the current column, then the comparatives with their own period ends
+                    for back, value in ((0, tf.value), *tf.prior):
+                        column = "" if back == 0 else f" (comparative column: {back} year{'s' if back > 1 else ''} earlier)"
+                        state.observations.append(Observation(
+                            cik=cik, metric=tf.metric, end=_years_before(doc.report_date, back), start=None, value=value,
+                            accession=accession, concept=tf.label, method="text",
+                            locator=f"item {sec.key} chars {tf.offset_start}-{tf.offset_end}{column}",
+                            quote=tf.quote, form=doc.form, filed=doc.filed, fy=doc.fy - back if doc.fy else None,
+                            duration=duration,
+                        ))
         for tf in balance_sentences(text, 0, len(text), doc.report_date):
             if tf.end_date is None:
                 continue
@@ -361,6 +370,18 @@ def _read_document(state: _State, path: Path, cik: str, accession: str) -> None:
             state.concentrations.append((doc, c))
     state.relations.extend((doc, r) for r in extract_relations(text, sections, form, state_is_company(state)))
     state.texts.append((doc, text, sections, form))
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` earlier (28 February for a leap day).
+
+    >>> _years_before(dt.date(2024, 2, 29), 1)
+    datetime.date(2023, 2, 28)
+    """
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 _LONG_DATE = re.compile(r"(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2}),\s*(\d{4})")
@@ -464,7 +485,7 @@ def _source(state: _State, cik: str, accession: str, filer_name: str) -> Source:
     )
 
 
-def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
+def _assemble(state: _State, embedder: Embedder | str | None, report: Progress | None = None) -> GraphRecords:
     out = GraphRecords()
     known_ids = {n.id for n in state.known.nodes}
     new_companies: dict[str, Company] = {}
@@ -549,7 +570,7 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
     for cid, filer_company in new_companies.items():
         resolver.add(Entry(cid, filer_company.name, filer_company.aliases, filer_company.resolved))
     if emb is not None:
-        _model_pass(state, resolver, emb, filer_ids)
+        _model_pass(state, resolver, emb, filer_ids, report)
     products = {n.id: getattr(n, "category", "") for n in state.known.nodes if n.label == "Product"}
     curated = defaultdict(list)
     for e in state.known.edges:
@@ -557,7 +578,11 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
     edges: dict[str, Edge] = {}
     ordered = sorted(state.relations, key=lambda dr: (dr[1].relation == "supplier", dr[0].accession, dr[1].sentence.start, dr[1].name))
     for doc, rel in ordered:
+        if not rel.edge_type:
+            continue  # partners and competitors are extracted and measured, not supply edges
         filer = filer_ids[doc.cik]
+        if resolver.lookup(rel.name.split()[0]) is not None and resolver.lookup(rel.name.split()[0]).id == filer:  # type: ignore[union-attr]
+            continue  # the filer's own divisions ("Google Services" in Alphabet's filing)
         match: Match = resolver.resolve(rel.name)
         other = match.id
         if other == filer:
@@ -621,13 +646,17 @@ def _assemble(state: _State, embedder: Embedder | str | None) -> GraphRecords:
     return out
 
 
-def _model_pass(state: _State, resolver: Resolver, embedder: Embedder, filer_ids: dict[str, str]) -> None:
+def _model_pass(state: _State, resolver: Resolver, embedder: Embedder, filer_ids: dict[str, str],
+                report: Progress | None = None) -> None:
     """Add embedding-classified relations for sentences the rules left alone."""
     from .relations_model import ModelRelations, extract_model_relations
 
     model: ModelRelations | None = None
     covered = {(d.accession, r.sentence.start, r.name) for d, r in state.relations}
-    for doc, text, sections, form in sorted(state.texts, key=lambda t: t[0].accession):
+    texts = sorted(state.texts, key=lambda t: t[0].accession)
+    if report is not None:
+        report("relations by embeddings", 0, len(texts))
+    for k, (doc, text, sections, form) in enumerate(texts, 1):
         filer = filer_ids.get(doc.cik)
 
         def is_company(name: str) -> bool:
@@ -642,6 +671,8 @@ def _model_pass(state: _State, resolver: Resolver, embedder: Embedder, filer_ids
         mine = {(start, name) for acc, start, name in covered if acc == doc.accession}
         found = extract_model_relations(text, sections, form, is_company, is_filer, model, mine)
         state.relations.extend((doc, r) for r in found)
+        if report is not None:
+            report("relations by embeddings", k, len(texts))
 
 
 def _product_id(hint: str | None, products: dict[str, str]) -> str | None:

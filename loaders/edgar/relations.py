@@ -44,8 +44,10 @@ from .sections import Section
 from .text import Sentence, sentences
 
 __all__ = [
+    "EDGE_OF",
     "RULES",
     "SCANNED_ITEMS",
+    "SUPPLY_TYPES",
     "Concentration",
     "Relation",
     "customer_concentration",
@@ -53,20 +55,15 @@ __all__ = [
     "find_names",
 ]
 
-# Items read for relationships: business, risk factors, MD&A, financial
-# statements and notes (NVIDIA keeps them in Item 15); 10-Q Part I and risk
-# factors; every 8-K item.
-SCANNED_ITEMS = {
-    "10-K": {"1", "1A", "7", "8", "15"},
-    "10-Q": {"I-1", "I-2", "II-1A", "II-5"},
-}
+# Items read for relationships: every item (kept for callers that filter).
+SCANNED_ITEMS: dict[str, set[str]] = {}
 
 
 @dataclass(frozen=True)
 class Relation:
     relation: str
     name: str  # the counterparty as written
-    edge_type: str  # SUPPLIES or INVESTS_IN
+    edge_type: str  # SUPPLIES, INVESTS_IN, or "" (partner, competitor: no edge)
     counterparty_supplies: bool  # True: counterparty -> filer; False: filer -> counterparty
     product: str | None
     confidence: float
@@ -86,7 +83,7 @@ class Concentration:
 
 
 _SUFFIX = (
-    r"(?:,?\s+(?:Inc\.?|Incorporated|Corporation|Corp\.?|Co\.,?\s*Ltd\.?|Co\.|Ltd\.?|Limited|"
+    r"(?:,?\s+(?:Incorporated|Inc\b\.?|Corporation|Corp\.?|Co\.,?\s*Ltd\.?|Co\.|Ltd\.?|Limited|"
     r"LLC|L\.L\.C\.|PBC|plc|N\.V\.|AG|S\.A\.|SE|GmbH|Holdings?))"
 )
 _WORD = (
@@ -101,76 +98,190 @@ _NOT_NAMES = {
     "Note", "Notes", "Annual Report", "Form", "Customer", "Customers", "PRC", "China", "Taiwan",
     "Korea", "Japan", "Europe", "Q1", "Q2", "Q3", "Q4", "AI", "GPU", "GPUs", "HBM", "DRAM",
 }
+# Capitalised words that start no company name in a list ("such as China, India ...").
+_LOOSE_STOP = re.compile(
+    r"^(?:We|Our|The|These|This|Such|In|Item|Part|Note|Form|Customer|Customers|AI|GPU|CPU|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"China|Taiwan|Korea|South Korea|Japan|India|Vietnam|Israel|Mexico|Europe|Asia|America|"
+    r"United|U\.S|US|EU|PRC|Hong Kong|Singapore|Malaysia|Thailand|Germany|Ireland|California|"
+    r"Android|Windows|PlayStation|Xbox|Nintendo|Gemini|Azure|Office|Search|Cloud|Services|"
+    r"DGX|HGX|RTX|GeForce|DRIVE|Omniverse|CUDA|Blackwell|Hopper|Class|Exhibit|Section|Rule|"
+    r"Compute|Networking|Graphics|Other|Total|Additionally|However|Although|As|For|If|On|At|"
+    r"Fiscal|Quarterly|Annual|Board|Committee|Department|Commission|Court|SEC|DOJ|FTC|GAAP|"
+    r"Middle East|Russia|European|Africa|Latin|Ukraine|Brazil|Canada|Australia|France|Netherlands|"
+    r"Consumer|Direct|Tier|Non-|Operating|Digital|Tensor|Enterprise|Industry|Learning|Exchange)\b"
+)
+# Generic acronyms and plurals ("OEMs", "CSPs", "VIEs"), and names that end in a generic noun.
+_GENERIC = re.compile(
+    r"^(?:[A-Z]{2,5}s|OEM|ODM|CSP|AIB|PC|IT|HD|VIE|TPU|GPU|CPU|DPU|SoC|API|ERP|CRM|ISV|VAR|LSP|ESA)$|"
+    r"\b(?:Services|Solutions|Experience|Server|Activities|Act|Acts|Units|Entities|Code|Conduct|Law|Regulation|"
+    r"Directive|Framework|Segment|Products|Program|Plan|Fund|Agreement|Platform|Neocloud)$"
+)
 
 
-def find_names(clause: str, is_company: Callable[[str], bool]) -> list[tuple[int, int, str]]:
+def find_names(clause: str, is_company: Callable[[str], bool], loose: bool = False) -> list[tuple[int, int, str]]:
     """Company names in a clause: (start, end, name), suffix-bearing or known.
+
+    With ``loose`` (a list the sentence says names companies: "such as",
+    "include:", "partnership with"), any capitalised name counts unless it
+    starts with a place, month, product or generic word.
 
     >>> find_names("such as Hon Hai Precision Industry Co., Ltd., Wistron Corporation, and Fabrinet", lambda n: n == "Fabrinet")
     [(8, 44, 'Hon Hai Precision Industry Co., Ltd.'), (46, 65, 'Wistron Corporation'), (71, 79, 'Fabrinet')]
+    >>> [n for _, _, n in find_names("Adobe, Amazon Web Services (AWS), Microsoft and SAP", lambda n: n == "Amazon", loose=True)]
+    ['Adobe', 'Amazon Web Services', 'AWS', 'Microsoft', 'SAP']
+    >>> [n for _, _, n in find_names("Enterprise Support Services, OEMs, Nuance professional services", lambda n: False, loose=True)]
+    ['Nuance']
     """
     out = []
     for m in _NAME.finditer(clause):
         name = m.group(0).rstrip(",")
+        name = re.sub(r"[’']s$", "", name)
         if name in _NOT_NAMES or len(name) < 2:
             continue
-        if _HAS_SUFFIX.search(name) or is_company(name):
+        if _HAS_SUFFIX.search(name) or is_company(name) or (loose and not _LOOSE_STOP.match(name) and not (_GENERIC.search(name) and not is_company(name.split()[0]))):
             out.append((m.start(), m.start() + len(name), name))
     return out
 
 
+# Relation types the extractor emits, and what each means for the graph.
+#   counterparty -> filer (SUPPLIES): foundry, memory_supplier, supplier,
+#       contract_manufacturer, assembly_test, long_term_agreement
+#   filer -> counterparty: customer (SUPPLIES), investment (INVESTS_IN)
+#   no edge: partner, competitor
+SUPPLY_TYPES = frozenset({"foundry", "memory_supplier", "supplier", "contract_manufacturer", "assembly_test", "long_term_agreement"})
+EDGE_OF: dict[str, tuple[str | None, bool]] = {
+    **{t: ("SUPPLIES", True) for t in SUPPLY_TYPES},
+    "customer": ("SUPPLIES", False),
+    "investment": ("INVESTS_IN", False),
+    "partner": (None, False),
+    "competitor": (None, False),
+}
+
+
 @dataclass(frozen=True)
 class _Rule:
-    relation: str
+    relation: str  # a type, or "list" (the type is read from the words before the list)
     pattern: re.Pattern[str]
-    edge_type: str
-    counterparty_supplies: bool
+    mode: str  # "list": every name after; "first": the name right after; "before": the name right before
     product: str | None
     confidence: float
 
 
-def _rule(relation: str, pattern: str, edge_type: str = "SUPPLIES", supplies: bool = True,
-          product: str | None = None, confidence: float = 0.9) -> _Rule:
-    return _Rule(relation, re.compile(pattern, re.I), edge_type, supplies, product, confidence)
+def _rule(relation: str, pattern: str, mode: str = "first", product: str | None = None, confidence: float = 0.85) -> _Rule:
+    return _Rule(relation, re.compile(pattern, re.I), mode, product, confidence)
 
 
-# The names governed by a trigger follow it, up to a purpose clause ("to
-# produce ...") or the end of the sentence.
+_AMOUNT = r"(?:\$\s?[\d.,]+\s*(?:billion|million)\s+)"
+# Rule families, written from the development filings only (see tests/data/relations-corpus.yaml).
 RULES: tuple[_Rule, ...] = (
-    _rule("foundry", r"\b(?:utilize|use|rely on|engage|partner with)\s+(?:third[- ]party\s+)?foundries\s*,?\s*(?:such as|including|like)\s", product="wafer"),
-    _rule("foundry", r"\bfoundr(?:y|ies)\s+(?:partners?|suppliers?|vendors?)\s*,?\s*(?:such as|including|like)\s", product="wafer"),
-    _rule("memory_supplier", r"\b(?:purchase|buy|source|procure|obtain)s?\s+(?:(?:high[- ]bandwidth\s+|HBM\s+|DRAM\s+)?memory|HBM|DRAM|NAND)(?:\s+products)?\s+from\s", product="memory"),
-    _rule("memory_supplier", r"\bmemory\s+(?:suppliers?|vendors?|partners?)\s*,?\s*(?:such as|including|like)\s", product="memory"),
-    _rule("contract_manufacturer", r"\b(?:contract manufacturers|subcontractors|assembly and test partners|original design manufacturers|ODMs)\s*,?\s*(?:such as|including|like)\s"),
-    _rule("supplier", r"\b(?:we|the company)\s+(?:purchase|buy|source|procure)s?\s+(?P<product>[a-z][a-z\- ]{2,40}?)\s+(?:primarily\s+|exclusively\s+)?from\s", confidence=0.75),
-    _rule("supplier", r"\b(?:key|principal|primary|sole|single)\s+(?:source\s+)?suppliers?\s*,?\s*(?:such as|including|like)\s", confidence=0.8),
-    _rule("long_term_agreement", r"\b(?:long[- ]term|multi[- ]?year)\s+(?:supply|capacity|purchase|power purchase)\s+agreements?\s+with\s", confidence=0.8),
-    _rule("customer", r"(?P<before>)\s+has\s+contracted\s+to\s+purchase\b", supplies=False, confidence=0.85),
-    _rule("customer", r"\b(?:earns?|generates?|receives?)\s+revenue\s+from\s+(?:licensing\s+|commercial\s+|revenue[- ]sharing\s+)?(?:arrangements|agreements|contracts)\s+with\s", supplies=False, confidence=0.8),
-    _rule("supplier", r"(?P<before>),\s+(?:a|one of our|our)\s+(?:key\s+|primary\s+|main\s+|principal\s+)?suppliers?(?:\s+of ours)?\b", confidence=0.8),
-    _rule("customer", r"\b(?:sales|revenue)\s+(?:to|from)\s+(?=(?:[A-Z]))(?!Customer\b)", supplies=False, confidence=0.8),
-    _rule("investment", r"\b(?:invested|invests|investing)\s+in\s+(?:an?\s+\$?\s?[\d.,]+\s*(?:billion|million)\s+(?:convertible\s+)?(?:note|notes|stake)\s+(?:from|of|in)\s+)?", edge_type="INVESTS_IN", supplies=False, confidence=0.85),
-    _rule("investment", r"\b(?:equity|strategic|minority)\s+investments?\s+in\s", edge_type="INVESTS_IN", supplies=False, confidence=0.85),
-    _rule("investment", r"\b(?:we have|we hold|we made)\s+an?\s+investment\s+in\s", edge_type="INVESTS_IN", supplies=False, confidence=0.85),
-    _rule("investment", r"\b(?:major|significant|minority)\s+investor\s+in\s", edge_type="INVESTS_IN", supplies=False, confidence=0.85),
-    _rule("investment", r"\b(?:committed|agreed|agreement[^.]{0,60}?)\s+to\s+invest\s+(?:up\s+to\s+)?(?:\$\s?[\d.,]+\s*(?:billion|million)\s+)?in\s", edge_type="INVESTS_IN", supplies=False, confidence=0.8),
-    _rule("investment", r"\b(?:convertible\s+)?notes?\s+from\s+(?=[A-Z])", edge_type="INVESTS_IN", supplies=False, confidence=0.8),
+    # a list whose type the words before it give: "foundries, such as", "contract manufacturers such as",
+    # "Our strategic partners include:", "multinational OEMs, including", "Our principal competitors include:"
+    _rule("list", r"(?:,\s*|\s+)(?:such as|including|like|include:?|includes:?)\s+(?-i:(?=[A-Z]))", "list"),
+    _rule("memory_supplier", r"\b(?:purchase|buy|source|procure|obtain)s?\s+(?:(?:high[- ]bandwidth\s+|HBM\s+|DRAM\s+)?memory|HBM|DRAM|NAND)(?:\s+products)?\s+from\s", "list", "memory", 0.9),
+    _rule("memory_supplier", r",?\s+and\s+memory\s+from\s", "list", "memory", 0.9),
+    _rule("supplier", r"\b(?:we|the company)\s+(?:purchase|buy|source|procure)s?\s+(?P<product>[a-z][a-z\- ]{2,40}?)\s+(?:primarily\s+|exclusively\s+)?from\s", "list", None, 0.85),
+    _rule("supplier", r"(?P<before>),\s+(?:a|one of our|our)\s+(?:key\s+|primary\s+|main\s+|principal\s+|sole\s+)?(?:supplier|vendor)s?(?:\s+of ours)?\b", "before", None, 0.85),
+    _rule("supplier", r"\b(?:made|manufactured|supplied|provided)\s+(?:for us\s+)?by\s+", "first", None, 0.75),
+    _rule("supplier", r"\blicense agreement with\s+", "first", None, 0.8),
+    _rule("supplier", r"\bagreement with\s+(?=.{0,80}?\bpursuant to which we obtained\b.{0,40}?\blicense)", "first", None, 0.8),
+    _rule("supplier", r"\b(?:service|platform|application)s?\s+(?:running|hosted|that runs)\s+(?:in|on)\s+", "first", None, 0.75),
+    _rule("long_term_agreement", r"\b(?:long[- ]term|multi[- ]?year)\s+(?:supply|capacity|purchase|power purchase)\s+agreements?\s+with\s", "list", None, 0.8),
+    _rule("customer", r"(?P<before>)\s+has\s+contracted\s+to\s+purchase\b", "before", None, 0.85),
+    _rule("customer", r"\b(?:earns?|generates?|receives?)\s+revenue\s+from\s+(?:licensing\s+|commercial\s+|revenue[- ]sharing\s+)?(?:arrangements|agreements|contracts)\s+with\s", "first", None, 0.8),
+    _rule("customer", r"\b(?:sales|revenue)\s+to\s+(?-i:(?=[A-Z]))(?!Customer\b)", "first", None, 0.8),
+    _rule("customer", r"\badoption of\b[^.]{0,60}?\b(?:platform|products?|technology|solutions?)\s+(?:with|by)\s+", "list", None, 0.8),
+    _rule("customer", r"\bis\s+powering\s+(?:the\s+)?(?:new\s+)?", "first", None, 0.75),
+    _rule("partner", r"\b(?:partnership|collaboration|alliance|joint venture)\s+with\s+", "list", None, 0.8),
+    _rule("partner", r"\bstrategic partners?,?\s+(?-i:(?=[A-Z]))", "first", None, 0.8),
+    _rule("partner", r"\bpartnership with\s+(?:[A-Z][\w.,]*\s+){0,4}\(“|\bmaintain an?\b[^.]{0,40}\bpartnership\b", "sentence", None, 0.8),
+    _rule("investment", r"\b(?:invested|invests|investing)\s+(?:" + _AMOUNT + r")?in\s+(?:an?\s+)?(?:" + _AMOUNT + r")?(?:convertible\s+)?(?:note|notes|stake)\s+(?:from|of|in)\s+", "first", None, 0.85),
+    _rule("investment", r"\b(?:equity|strategic|minority|majority[- ]owned|significant)\s+investments?\s+in\s+", "first", None, 0.85),
+    _rule("investment", r"\b(?:we have|we hold|we made)\s+an?\s+investment\s+in\s+", "first", None, 0.85),
+    _rule("investment", r"\binvestments?\s+in\s+(?-i:(?=[A-Z]))", "first", None, 0.8),
+    _rule("investment", r"\b(?:major|significant|minority)\s+investor\s+in\s+", "first", None, 0.85),
+    _rule("investment", r"\b(?:committed|commitment|agreed|agreement[^.]{0,60}?)\s+to\s+(?:make an equity investment|invest\s+(?:up\s+to\s+)?" + _AMOUNT + r"?)\s*in\s+", "first", None, 0.85),
+    _rule("investment", r"\bcommitments?\b[^.]{0,40}\bincluding\s+" + _AMOUNT + r"in\s+", "first", None, 0.8),
+    _rule("competitor", r"\bcompet(?:e|es|ing)\s+(?:directly\s+)?(?:with|against)\s+(?-i:(?=[A-Z]))", "list", None, 0.8),
 )
 
 _HEDGE = re.compile(
     r"opportunity to invest|letter of intent|may (?:in the future )?(?:acquire or )?invest|could invest|"
-    r"\$100 (?:was )?invested|investment in (?:our|the company)|no assurance",
+    r"\$100 (?:was )?invested|investment in (?:our|the company)|no assurance|Agreement and Plan of Merger|"
+    r"Share Purchase Agreement|acqui(?:red|sition of|re)\b",
     re.I,
 )
-_STOP = re.compile(r",?\s+to\s+(?:produce|perform|manufacture|provide|assemble|build|supply|support|help)\b|;|\s+for\s+the\s+|\s+which\s+")
+_STOP = re.compile(r",?\s+to\s+(?:produce|perform|manufacture|provide|assemble|build|supply|support|help|develop|offer|communicate)\b|;|:\s|\s+for\s+(?:the|our|their|its|[a-z]+ing)\b|\s+which\s+|\s+as well as\s+|\s+among others|\s+or companies\b|\s+and (?:with )?(?:many|other|numerous|regional)\b|\s+that\s+")
+# The words before a list, read right to left, give its type.
+_LIST_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("competitor", re.compile(r"compet", re.I)),
+    ("foundry", re.compile(r"foundr", re.I)),
+    ("assembly_test", re.compile(r"(?:subcontractors|contract manufacturers|ODMs|original design manufacturers)(?=.*\b(?:assembl|test|packag))", re.I)),
+    ("contract_manufacturer", re.compile(r"contract manufacturer|subcontractor|original design manufacturer|\bODMs?\b|\bEMS\b", re.I)),
+    ("memory_supplier", re.compile(r"memory (?:suppliers?|vendors?|partners?)", re.I)),
+    ("supplier", re.compile(r"\bsuppliers?\b|\bvendors?\b|\blicensors?\b", re.I)),
+    ("partner", re.compile(r"\bpartners?\b|\balliances?\b", re.I)),
+    ("customer", re.compile(r"\bcustomers?\b|\bOEMs\b|\bclients\b|\bdistribution agreements\b", re.I)),
+)
+
+
+def _list_type(head: str, sentence: str, context: str) -> tuple[str | None, str | None]:
+    """The relation a list introduces: from the clause before it, then (bullets) from the list's header."""
+    clause = re.split(r"[.;]\s|,\s+(?:and|but)\s+", head)[-1]
+    if re.search(r"compet", clause + " " + context, re.I):
+        return "competitor", None
+    clause = " ".join(clause.split()[-3:])  # the list's own head noun ("foundries", "our strategic partners")
+    if re.search(r"\bwafers?\b", sentence, re.I) and re.search(r"\bsuppliers?\b|foundr", clause, re.I):
+        return "foundry", "wafer"
+    for relation, pattern in _LIST_TYPES[1:]:
+        if pattern.search(clause if relation != "assembly_test" else clause + " " + sentence):
+            return relation, {"foundry": "wafer", "memory_supplier": "memory"}.get(relation)
+    return None, None
+
+
+_FURNITURE = re.compile(r"^(?:\d{1,3}|Table of Contents|[ivx]{1,4})$", re.I)
+_BETWEEN = re.compile(r"^[\s,]*(?:\(|\)|“|”|\s|,|and\b|or\b|&)*[\s,]*$")
+
+
+def _contiguous(clause: str, names: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The names of a list: from the clause's start, while only separators (", and", ", or") lie between.
+
+    >>> c = "Google Services, Google Cloud, and Other Bets, beginning in 2023 DeepMind is reported"
+    >>> [n for _, _, n in _contiguous(c, [(0, 15, "Google Services"), (17, 29, "Google Cloud"), (66, 74, "DeepMind")])]
+    ['Google Services', 'Google Cloud']
+    """
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for a, b, name in names:
+        gap = clause[pos:a]
+        if not _BETWEEN.match(gap) and not (not out and a <= 4):
+            break
+        out.append((a, b, name))
+        pos = b
+    return out
+
+
+def _sections(sections: list[Section], text: str) -> list[Section]:
+    """Every item of a 10-K/10-Q/8-K, and the text no item heading claims (read as item "-").
+
+    >>> [(s.key, s.start, s.end) for s in _sections([Section("I-2", "MD&A", 10, 20)], "x" * 30)]
+    [('-', 0, 10), ('I-2', 10, 20), ('-', 20, 30)]
+    """
+    out: list[Section] = []
+    pos = 0
+    for sec in sorted(sections, key=lambda s: s.start):
+        if sec.start > pos:
+            out.append(Section("-", "Unlabelled text", pos, sec.start))
+        out.append(sec)
+        pos = max(pos, sec.end)
+    if pos < len(text):
+        out.append(Section("-", "Unlabelled text", pos, len(text)))
+    return out
 
 
 def _scanned(sections: list[Section], form: str | None) -> list[Section]:
-    base = (form or "").upper().split("/")[0]
-    allowed = SCANNED_ITEMS.get(base)
-    if allowed is None:
-        return sections
-    return [s for s in sections if s.key in allowed]
+    """Sections read for relations: all of them (kept for the model pass)."""
+    return sections
 
 
 def extract_relations(
@@ -178,43 +289,72 @@ def extract_relations(
     sections: list[Section],
     form: str | None,
     is_company: Callable[[str], bool] = lambda name: False,
+    is_filer: Callable[[str], bool] = lambda name: False,
 ) -> list[Relation]:
-    """Relations stated in the scanned items of a filing (see module docstring)."""
+    """Relations stated anywhere in a filing (see module docstring).
+
+    >>> s = "Our strategic partners include: Adobe, Amazon Web Services (AWS), Microsoft and SAP, among others."
+    >>> [(r.relation, r.name) for r in extract_relations(s, [], "10-K", lambda n: n == "Amazon")][:2]
+    [('partner', 'Adobe'), ('partner', 'Amazon Web Services')]
+    >>> s = "Our principal competitors include: Dell Technologies, Intel and NetApp."
+    >>> sorted({r.relation for r in extract_relations(s, [], "10-K")})
+    ['competitor']
+    """
     out: list[Relation] = []
-    for sec in _scanned(sections, form):
+    for sec in _sections(sections, text):
+        context = ""
         for sent in sentences(text, sec.start, sec.end):
-            if len(sent.text) > 1500:  # a flattened table, not a sentence
-                continue
             s = sent.text
+            if len(s) > 1500 or not re.search(r"[a-z]{3}", s):  # a flattened table, not a sentence
+                continue
+            if _FURNITURE.match(s):
+                continue  # page numbers and running heads between a list's bullets
+            bullet = s.lstrip().startswith(("•", "-", "·", "◦"))
+            if not bullet:
+                here, context = context, s
+            else:
+                here = context
             if _HEDGE.search(s):
                 continue
-            seen: set[str] = set()  # rules run specific-first; a name takes the first
+            seen: set[tuple[str, str]] = set()
+            taken: set[str] = set()
             for rule in RULES:
                 for m in rule.pattern.finditer(s):
-                    if "before" in rule.pattern.groupindex:
-                        # the name the trigger follows directly ("OpenAI has contracted", "Micron, a supplier")
+                    relation, product = rule.relation, rule.product
+                    loose = rule.mode in ("list", "first", "sentence")
+                    if relation == "list":
+                        relation, product = _list_type(s[: m.start()], s, here if bullet else "")
+                        if relation is None:
+                            continue
+                    if rule.mode == "before":
                         names = [n for n in find_names(s[: m.start()], is_company)[-1:] if n[1] == m.start()]
+                    elif rule.mode == "sentence":
+                        names = find_names(s, is_company, loose=False) or find_names(s, is_company, loose=True)
                     else:
                         clause = s[m.end() :]
                         stop = _STOP.search(clause)
                         clause = clause[: stop.start()] if stop else clause
-                        names = find_names(clause, is_company)
-                        if rule.relation in ("customer", "investment", "supplier"):
-                            # these govern only the name right after the trigger
+                        names = find_names(clause, is_company, loose=loose)
+                        if rule.mode == "first":
                             names = [n for n in names if n[0] <= 1][:1]
-                    product = rule.product
+                        elif rule.mode == "list":
+                            names = _contiguous(clause, names)
                     if "product" in rule.pattern.groupindex and m.group("product"):
                         product = m.group("product").strip()
-                    if rule.relation == "memory_supplier" and re.search(r"\bHBM\b|high[- ]bandwidth", s, re.I):
+                        if re.search(r"memory|dram|hbm|nand", product, re.I):
+                            relation = "memory_supplier"
+                    if relation == "memory_supplier" and re.search(r"\bHBM\b|high[- ]bandwidth", s, re.I):
                         product = "hbm"
+                    edge_type, supplies = EDGE_OF[relation]
                     for _, _, name in names:
-                        if name in seen:
+                        if is_filer(name) or (relation, name) in seen:
                             continue
-                        seen.add(name)
-                        out.append(
-                            Relation(rule.relation, name, rule.edge_type, rule.counterparty_supplies,
-                                     product, rule.confidence, sec.key, sent)
-                        )
+                        if relation != "competitor" and name in taken and rule.relation != "list":
+                            continue  # a name takes the first, most specific rule
+                        seen.add((relation, name))
+                        taken.add(name)
+                        out.append(Relation(relation, name, edge_type or "", supplies, product,
+                                            rule.confidence, sec.key, sent))
     return out
 
 

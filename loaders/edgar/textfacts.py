@@ -14,8 +14,8 @@ Examples
 --------
 >>> text = "CASH FLOWS STATEMENTS\\n(In millions)\\nYear Ended June 30,\\n2025\\n2024\\nInvesting\\n" \\
 ...        "Additions to property and equipment\\n(64,551\\n)\\n(44,477\\n)\\n"
->>> [(f.metric, f.value, f.duration) for f in statement_lines(text, 0, len(text))]
-[('capex', 64551000000.0, 'year')]
+>>> [(f.metric, f.value, f.duration, f.prior) for f in statement_lines(text, 0, len(text))]
+[('capex', 64551000000.0, 'year', ((1, 44477000000.0),))]
 >>> s = "Revenue allocated to remaining performance obligations was $375billion as of June 30, 2025, of which $368billion is commercial."
 >>> [(f.metric, f.value, str(f.end_date)) for f in balance_sentences(s, 0, len(s))]
 [('remaining_performance_obligations', 375000000000.0, '2025-06-30')]
@@ -43,6 +43,10 @@ class TextFact:
     quote: str
     duration: str | None = None  # "year", "quarter" (statement lines)
     end_date: dt.date | None = None  # balances: the "as of" date
+    # statement lines: the comparative columns beside the current one, as
+    # (years before the current period, value); a 10-K's prior years, a
+    # 10-Q's same quarter of the prior year
+    prior: tuple[tuple[int, float], ...] = ()
 
 
 # Statement line labels, most specific first; matched case-insensitively on a whole line.
@@ -58,6 +62,8 @@ LINE_LABELS: tuple[tuple[str, str], ...] = (
     ("cost_of_revenue", r"total cost of (?:revenues?|sales)"),
     ("cost_of_revenue", r"cost of (?:revenues?|sales)"),
     ("rd_expense", r"research and development"),
+    ("operating_income", r"(?:total )?operating income(?: \(loss\))?"),
+    ("operating_income", r"income from operations"),
 )
 _NUM = r"\(?\$?\s*\d{1,3}(?:,\d{3})*(?:\.\d+)?\s*\)?"
 _SCALE = re.compile(r"\(\s*in (millions|thousands|billions)", re.I)
@@ -87,22 +93,38 @@ def statement_lines(text: str, start: int, end: int) -> list[TextFact]:
             )
             if duration is None:
                 break  # a six/nine-month column: year-to-date, not stored
-            raw = numbers[0]
-            digits = re.sub(r"[^\d.]", "", raw)
+            scale = _SCALES[scales[-1].group(1).lower()]
             try:
-                value = float(Decimal(digits) * Decimal(int(_SCALES[scales[-1].group(1).lower()])))
+                values = [_value(raw, scale, metric) for raw in numbers]
             except (ArithmeticError, ValueError):
                 continue
-            negative = raw.strip().startswith("(")
-            if metric != "capex" and negative:
-                value = -value  # capex is reported as an outflow; store it positive
+            value = values[0]
+            # Comparative columns: the header's years, newest first ("2025 2024 2023").
+            years = [int(y) for y in re.findall(r"\b(20\d\d|19\d\d)\b", before[periods[-1].start() :])]
+            columns = 3 if duration == "year" else 2  # a 10-Q: this quarter, the same quarter a year ago
+            prior: list[tuple[int, float]] = []
+            if len(years) >= 2 and years[0] > years[1]:
+                for i in range(1, min(columns, len(years), len(values))):
+                    back = years[0] - years[i]
+                    if back != i:
+                        break
+                    prior.append((back, values[i]))
             line_end = m.end(2)
             quote = " ".join(text[m.start() : line_end].split())
             header = " ".join(before[periods[-1].start() :].split()[:6])
             out[metric] = TextFact(metric, value, m.group(1), m.start(), line_end,
-                                   f"{quote} [{header}; in {scales[-1].group(1).lower()}]", duration)
+                                   f"{quote} [{header}; in {scales[-1].group(1).lower()}]", duration,
+                                   prior=tuple(prior))
             break
     return [out[k] for k in sorted(out)]
+
+
+def _value(raw: str, scale: float, metric: str) -> float:
+    digits = re.sub(r"[^\d.]", "", raw)
+    value = float(Decimal(digits) * Decimal(int(scale)))
+    if metric != "capex" and raw.strip().startswith("("):
+        value = -value  # capex is reported as an outflow; store it positive
+    return value
 
 
 _MONTHS = {m: i for i, m in enumerate(

@@ -11,6 +11,12 @@ Cases
   10,000,000 edges, run in a child process so its peak memory (``peak_mb``,
   max RSS) is its own. Target: < 10 s, < 4 GB. Baseline: none (a dense
   solve would need 8 TB).
+- ``propagation_solve_cyclic_1m``: one price solve (``solve``, convergence
+  check included) on 1,000,000 nodes and 10,000,000 entries at random
+  places (cycles everywhere), every row summing to 0.8, run in a child
+  process. Baseline: bare ``scipy.sparse.linalg.bicgstab`` on ``I − M``
+  (built outside its timing) to the same tolerance; the answers must agree
+  to 1e-9. Target: <= 1.5x the baseline.
 - ``propagation_solve_5k``: the same solve at 5,000 nodes against
   ``numpy.linalg.inv`` of the dense ``I − M``. Target: >= 100x faster.
 - ``montecarlo_1000_curated``: 1,000 Monte Carlo draws of the steady state
@@ -96,6 +102,56 @@ def case_big() -> dict[str, Any]:
     }
 
 
+def random_cyclic(n: int, m: int, row_sum: float = 0.8, seed: int = 0) -> sp.csr_matrix:
+    """``M`` with ``m`` entries at random places (so cycles everywhere), every row summing to ``row_sum``."""
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.integers(0, n, size=m))
+    cols = rng.integers(0, n, size=m)
+    vals = rng.random(m)
+    sums = np.bincount(rows, weights=vals, minlength=n)
+    vals *= row_sum / sums[rows]
+    return sp.csr_matrix((vals, (rows, cols)), shape=(n, n))
+
+
+def child_cyclic(n: int, m: int) -> None:
+    """Runs in a child process: ``solve`` (check included) vs bare BiCGSTAB on the same matrix."""
+    import scipy.sparse.linalg as spla
+
+    from chainshock.queries.propagation import solve
+
+    M = random_cyclic(n, m)
+    s = np.zeros(n)
+    s[: max(1, n // 1000)] = 0.3
+    t0 = time.perf_counter()
+    x = solve(M, s)
+    ours = time.perf_counter() - t0
+    system = sp.csr_matrix(sp.identity(n, format="csr") - M)  # built outside the baseline's timing
+    t0 = time.perf_counter()
+    y, info = spla.bicgstab(system, s, rtol=1e-13, atol=0.0)
+    bare = time.perf_counter() - t0
+    diff = float(np.max(np.abs(x - y)) / np.max(np.abs(y)))
+    print(json.dumps({"seconds": ours, "baseline_seconds": bare, "info": info, "max_rel_diff": diff}))
+
+
+def case_cyclic(n: int = 1_000_000, m: int = 10_000_000) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child-cyclic", str(n), str(m)],
+        capture_output=True, text=True, check=True, timeout=1200,
+    )
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got["info"] == 0 and got["max_rel_diff"] < 1e-9, f"solve and bare bicgstab disagree: {got}"
+    return {
+        "name": "propagation_solve_cyclic_1m" if n == 1_000_000 else f"propagation_solve_cyclic_{n}",
+        "nodes": n,
+        "edges": m,
+        "seconds": got["seconds"],
+        "baseline": "bare scipy bicgstab on I - M (rtol 1e-13), same matrix",
+        "baseline_seconds": got["baseline_seconds"],
+        "max_rel_diff": got["max_rel_diff"],
+        "target": "<= 1.5x the baseline, convergence check included",
+    }
+
+
 def case_5k() -> dict[str, Any]:
     n, m = 5_000, 50_000
     best = min(_solve_once(n, m)[0] for _ in range(5))
@@ -121,7 +177,7 @@ def _curated_snapshot(tmp: Path) -> tuple[Any, str]:
 
     try:
         import chainshock.data
-        from chainshock.graph.build import build
+        from chainshock.build import build
 
         build(tmp / "curated", Path(chainshock.data.__file__).parent)
         return read_snapshot(tmp / "curated"), "curated"
@@ -227,6 +283,7 @@ def main() -> None:
         snap, label = _curated_snapshot(Path(tmp))
         records += case_montecarlo(snap, label)
     records.append(case_big())
+    records.append(case_cyclic())
     write_records(records)
     print_table(records)
 
@@ -234,5 +291,8 @@ def main() -> None:
 if __name__ == "__main__":
     if "--child-big" in sys.argv:
         child_big()
+    elif "--child-cyclic" in sys.argv:
+        i = sys.argv.index("--child-cyclic")
+        child_cyclic(int(sys.argv[i + 1]), int(sys.argv[i + 2]))
     else:
         main()

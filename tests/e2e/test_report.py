@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from chromium_support import SKIP_MESSAGE, chromium_executable, launch, open_file
-from support import MINI, run_cli
+from markdown_it import MarkdownIt
+from support import MINI, REPO, run_cli
 from viz_fixtures import HOSTILE_NAME, HOSTILE_QUOTE, home_with, hostile_records
 
 from chainshock.viz.report_model import Report
@@ -142,7 +143,9 @@ def test_hostile_names_stay_text_in_every_report_format(tmp_path):
     for ext in ("html", "md", "json"):
         run_cli("report", str(scenario), "--out", str(tmp_path / f"r.{ext}"), home=home, check=True)
     md = (tmp_path / "r.md").read_text()
-    assert "<script" not in md and "<img" not in md and "&lt;script&gt;" in md
+    rendered = MarkdownIt("commonmark").enable("table").render(md)  # HTML passes through, as on GitHub
+    assert "<script" not in rendered and "<img" not in rendered and "&lt;script&gt;" in rendered
+    assert "&lt;" not in md  # escaped by Markdown's backslashes, not by entities
     assert "javascript:" not in md
     doc = json.loads((tmp_path / "r.json").read_text())
     assert any(i["name"] == HOSTILE_NAME for i in doc["result"]["impacts"])
@@ -170,13 +173,24 @@ def test_view_with_a_scenario_sizes_nodes_by_the_same_run(mini, shock_json, tmp_
         for name in ("data", "info")
     )
     impacts = {i["node"]: i for i in shock_json["impacts"]}
+    indexes = {x["index"] for x in shock_json["indexes"]}
     for node_id, node_info in info["nodeInfo"].items():
         if node_id in impacts:
             assert node_info["impact"]["price_change"] == impacts[node_id]["price_change"]
+            oi = impacts[node_id].get("operating_income_change_usd")
+            if oi:
+                assert node_info["impact"]["operating_income_usd"] == pytest.approx(oi, rel=1e-9)
+        elif node_id in indexes:
+            assert {x["weighting"] for x in node_info["impact"]["index"]} <= {"cap", "equal"}
         else:
             assert "impact" not in node_info
+    # Companies are sized by |Δ operating income|: the largest draws largest.
     size = {n["id"]: n["size"] for n in data["nodes"]}
-    assert size["product:hbm"] > size["company:nvidia"] > size["company:device-buyers"] > size["country:kr"]
+    sized = {n: abs(i["operating_income_change_usd"]) for n, i in impacts.items()
+             if i.get("operating_income_change_usd") and n in size and i["label"] == "Company"}
+    if sized:
+        top = max(sized, key=sized.get)
+        assert size[top] == max(size[n] for n in sized)
 
 
 @pytest.mark.parametrize(
@@ -199,3 +213,66 @@ def test_view_refuses_a_non_html_output(mini, tmp_path):
     home, _ = mini
     proc = run_cli("view", "--out", str(tmp_path / "graph.png"), home=home)
     assert proc.returncode != 0 and "use a file ending in .html" in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def bundled_reports(tmp_path_factory) -> tuple[Path, dict]:
+    """memory-squeeze on the bundled data: the run, and its report in the three formats."""
+    home = tmp_path_factory.mktemp("bundled-report")
+    run_cli("build", home=home, check=True)
+    scenario = REPO / "scenarios" / "memory-squeeze.yaml"
+    for ext in ("html", "md", "json"):
+        run_cli("report", str(scenario), "--out", str(home / f"report.{ext}"), home=home, check=True)
+    return home, json.loads((home / "report.json").read_text())
+
+
+def test_bundled_report_opens_with_winners_and_payers_from_the_ledger(bundled_reports):
+    home, doc = bundled_reports
+    report = Report.model_validate(doc)
+    result = doc["result"]
+    assert 1 <= len(report.summary) <= 6
+    assert report.summary[1].startswith("Who gains") and report.summary[2].startswith("Who pays")
+    # The amounts are the ledger's sums.
+    sums: dict[str, float] = {}
+    for row in result["ledger"]:
+        sums[row["node"]] = sums.get(row["node"], 0.0) + row["operating_income_change_usd"]
+    for row in report.winners + report.payers:
+        assert row.operating_income_change_usd == pytest.approx(sums[row.node], rel=1e-9)
+    assert [w.node for w in report.winners[:3]] == sorted(
+        (n for n in sums if sums[n] > 0), key=lambda n: -sums[n])[:3]
+    assert "company:nvidia" in {p.node for p in report.payers}
+    assert "NVIDIA" in report.summary[2]
+    # Contracts: a deal that ended before the horizon does not "run past" it.
+    horizon_end = "2027-12-31"
+    ids = {c["contract"]: c for c in result["contracts"]}
+    in_force = {k for k, c in ids.items() if c["shielded_quarters"]}
+    run_past = {k for k in in_force if ids[k]["end"] is None or ids[k]["end"] > horizon_end}
+    assert report.contract_counts is not None
+    assert report.contract_counts.run_past == len(run_past)
+    assert report.contract_counts.outside_horizon == len(ids) - len(in_force)
+    assert any(c["end"] and c["end"] < "2026-01-01" for c in ids.values())  # the case the count must exclude
+    md = (home / "report.md").read_text()
+    assert "S&P 500" in md and "&amp;" not in md and "&lt;" not in md
+    assert md.index("## Who gains and who pays") < md.index("## How the shock travels") < md.index("## Price change by tier")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a4_print_keeps_every_table_inside_the_page(bundled_reports, tmp_path):
+    home, _ = bundled_reports
+    with launch() as browser:
+        page, log = open_file(browser, home / "report.html", width=1200, height=900)
+        page.emulate_media(media="print")
+        # A4 less the page margins (210 mm - 2 x 12 mm) at 96 dpi.
+        page.set_viewport_size({"width": int(186 / 25.4 * 96), "height": 1000})
+        overflow = page.evaluate(
+            """() => Array.from(document.querySelectorAll("table, svg")).map(t => {
+                const r = t.getBoundingClientRect();
+                return [t.id || t.tagName, Math.round(r.right), t.scrollWidth - t.clientWidth];
+            }).filter(([id, right, extra]) => right > document.documentElement.clientWidth + 1 || extra > 1)"""
+        )
+        assert overflow == []
+        pdf = page.pdf(format="A4", print_background=True)
+        assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 3
+        assert log.page_errors == []
+        page.close()

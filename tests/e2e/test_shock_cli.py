@@ -20,11 +20,21 @@ def test_json_is_one_shock_result(home):
     doc = json.loads(proc.stdout)
     result = ShockResult.model_validate(doc)
     got = {i.node: i for i in result.impacts}
-    # NVIDIA: pass-through 0.5 of a 30% rise on 30% of its cost, 50% of HBM fixed until end-2026
-    assert got["company:nvidia"].price_change == pytest.approx(0.5 * 0.3 * 0.3)
-    assert got["company:nvidia"].path[1].price_change == pytest.approx(0.5 * 0.3 * 0.3 * 0.5)
-    assert got["company:nvidia"].margin_hit_usd == pytest.approx(0.5 * 0.09 * 3.3e10)
-    assert got["company:device-buyers"].price_change == pytest.approx(0.1 * 0.045)
+    # NVIDIA: HBM is 30% of its cost; with no filed revenue its cost is 0.45 of revenue (the
+    # chip designers' default, shown in `conversions`), so a 30% rise is 0.3 x 0.3 x 0.45 of its
+    # revenue, and it passes on half of each dollar; 50% of HBM is fixed until end-2026
+    ratio = next(c for c in result.conversions if c.node == "company:nvidia")
+    assert ratio.cost_to_revenue == pytest.approx(0.45) and "default" in ratio.source
+    rise = 0.5 * 0.3 * 0.3 * 0.45
+    assert got["company:nvidia"].price_change == pytest.approx(rise)
+    assert got["company:nvidia"].path[1].price_change == pytest.approx(rise * 0.5)
+    # the ledger: it pays 0.3 x $33B / 4 x 30% a quarter from 2026Q2 (half of it fixed in 2026)
+    # and passes half of each dollar on, so half is its margin hit
+    nvidia = got["company:nvidia"]
+    assert nvidia.cost_change_usd == pytest.approx(5.5 * 0.3 * 3.3e10 / 4 * 0.3)
+    assert nvidia.margin_hit_usd == pytest.approx(0.5 * nvidia.cost_change_usd)
+    assert got["company:device-buyers"].price_change == pytest.approx(0.1 * rise)
+    assert doc["balance"] and all(abs(b["residual_usd"]) < 1e-3 for b in doc["balance"])
     assert doc["scenario"]["shocks"][0]["node"] == "product:hbm"
     assert doc["contracts"][0]["contract"] == "contract:hynix-nvidia-hbm-2026"
     assert {"index", "weighting", "change"} <= set(doc["indexes"][0])
@@ -47,7 +57,7 @@ def test_human_output_reads_by_tier_with_paths(home):
     for col in ("P5", "P50", "P95"):
         assert col in text
     assert "HBM → NVIDIA → Device buyers" in text
-    assert "margin hits" in text and "assumptions" in text
+    assert "ledger" in text and "balance" in text and "assumptions" in text
 
 
 def test_scenario_file_runs(home, tmp_path):

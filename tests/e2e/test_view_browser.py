@@ -67,10 +67,10 @@ def _hover(page, node_id: str) -> None:
 
 def _tooltip(page):
     page.wait_for_function(
-        "() => { const t = document.querySelector('div.vis-tooltip'); return t && t.style.visibility === 'visible'; }",
+        "() => { const t = document.getElementById('tooltip'); return t && t.style.display === 'block'; }",
         timeout=10_000,
     )
-    return page.locator("div.vis-tooltip")
+    return page.locator("#tooltip")
 
 
 def test_view_counts_match_the_snapshot_and_loads_nothing_from_the_network(browser, synthetic_view):

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from chainshock.engines import Engine, open_engine
 from chainshock.engines.embedded import EmbeddedEngine
 from chainshock.engines.library import LibraryQuery, load_library, split_pair
 from chainshock.engines.neo4j_server import free_port
@@ -110,7 +111,8 @@ def mini_graph(mini_snapshot: Path) -> PropertyGraph:
 
 @pytest.fixture(scope="module")
 def embedded(mini_snapshot: Path, tmp_path_factory: pytest.TempPathFactory):
-    engine = EmbeddedEngine.open(mini_snapshot, tmp_path_factory.mktemp("cypher"))
+    engine = open_engine("embedded", snapshot_path=mini_snapshot, folder=tmp_path_factory.mktemp("cypher"))
+    assert isinstance(engine, EmbeddedEngine)
     yield engine
     engine.close()
 
@@ -122,7 +124,8 @@ def neo4j(neo4j_settings: Neo4jSettings, mini_graph: PropertyGraph):
         load_graph(driver, mini_graph, database=neo4j_settings.database)
     finally:
         driver.close()
-    engine = Neo4jEngine(neo4j_settings)
+    engine = open_engine("neo4j", settings=neo4j_settings)
+    assert isinstance(engine, Neo4jEngine)
     yield engine
     engine.close()
 
@@ -130,6 +133,15 @@ def neo4j(neo4j_settings: Neo4jSettings, mini_graph: PropertyGraph):
 def both(embedded: EmbeddedEngine, neo4j: Neo4jEngine, q: LibraryQuery, params: dict[str, Any]):
     bound = q.bind(params)
     return embedded.run(q.text("embedded"), bound), neo4j.run(q.text("neo4j"), bound)
+
+
+def test_both_engines_speak_the_engine_protocol(embedded, neo4j):
+    for engine in (embedded, neo4j):
+        assert isinstance(engine, Engine)
+        result = engine.run("RETURN $x AS x", {"x": 3}, timeout=30)
+        assert (result.columns, result.rows, result.engine) == (["x"], [[3]], engine.name)
+    with pytest.raises(BackendError, match="unknown engine 'oracle': use embedded or neo4j"):
+        open_engine("oracle")
 
 
 def test_library_is_big_enough():

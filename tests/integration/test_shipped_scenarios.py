@@ -22,6 +22,18 @@ def test_shipped_scenario_runs(built_home, path):
         if imp.p5 is not None:
             assert imp.p5 <= imp.p50 <= imp.p95
         assert imp.margin_hit_usd is None or imp.cost_base_source
+    # one ledger: every quarter balances, and the impacts' sums are the ledger's
+    assert len(result.balance) == result.scenario.horizon_quarters
+    for b in result.balance:
+        assert abs(b.residual_usd) <= 1e-6 * max(abs(b.paid_usd), abs(b.received_usd), 1.0), b
+    oi: dict[str, float] = {}
+    for row in result.ledger:
+        oi[row.node] = oi.get(row.node, 0.0) + row.operating_income_change_usd
+    for imp in result.impacts:
+        if imp.windfall_usd is not None:
+            total = oi.get(imp.node, 0.0)
+            assert imp.windfall_usd - imp.margin_hit_usd == pytest.approx(total, rel=1e-9, abs=1e-3)
+    assert all(ix.valuation == "pv" and len(ix.path) == result.scenario.horizon_quarters for ix in result.indexes)
     if result.scenario.shocks:
         tiers = {i.tier for i in result.impacts}
         assert "memory" in tiers and len(tiers) >= 3, tiers

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from chainshock.graph.build import merge_records
+from chainshock.graph.merge import merge_records
 from chainshock.graph.schema import Edge, Evidence, Fact, GraphRecords
 
 D = dt.date(2025, 12, 31)

@@ -1,9 +1,10 @@
 import pytest
 from support import MINI
 
+from chainshock.build import build
 from chainshock.errors import NotFoundError
-from chainshock.graph.build import build
-from chainshock.graph.lookup import normalise_name, resolve_node
+from chainshock.graph.lookup import resolve_node
+from chainshock.graph.names import lookup_key
 from chainshock.graph.snapshot import read_snapshot
 
 
@@ -38,5 +39,5 @@ def test_label_filter(snap):
     assert resolve_node(snap, "HBM", labels=["Product"]) == "product:hbm"
 
 
-def test_normalise_name():
-    assert normalise_name("Taiwan Semiconductor Manufacturing Company Limited") == "taiwan semiconductor manufacturing"
+def test_lookup_key_is_loose():
+    assert lookup_key("Taiwan Semiconductor Manufacturing Company Limited") == "taiwan semiconductor manufacturing"

@@ -1,7 +1,7 @@
 import pytest
 from support import MINI
 
-from chainshock.graph.build import build
+from chainshock.build import build
 from chainshock.graph.project import supply_flow_graph, to_networkx
 from chainshock.graph.snapshot import read_snapshot
 from chainshock.queries.matrices import build_system

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chainshock.graph.resolve import Entry, Resolver, normalize_name, slug
+from chainshock.graph.names import entity_key, slug
+from chainshock.graph.resolve import Entry, Resolver
 
 KNOWN = [
     Entry("company:tsmc", "Taiwan Semiconductor Manufacturing Company", ("TSM",)),
@@ -38,7 +39,7 @@ def test_unknown_name_is_new_and_unresolved() -> None:
 
 
 def test_normalize_and_slug() -> None:
-    assert normalize_name("The Micron Technology, Inc.") == "micron technology"
+    assert entity_key("The Micron Technology, Inc.") == "micron technology"
     assert slug("SK Hynix Inc.") == "sk-hynix"
 
 

@@ -5,9 +5,9 @@ import pyarrow.parquet as pq
 import pytest
 from support import MINI
 
+from chainshock.build import build
 from chainshock.errors import SnapshotError
 from chainshock.graph import snapshot as snapshot_mod
-from chainshock.graph.build import build
 from chainshock.graph.snapshot import TABLES, read_snapshot
 
 

@@ -193,3 +193,47 @@ def test_large_cycle_radius_by_collatz_wielandt_bounds(weak):
     else:
         with pytest.raises(ConvergenceError, match=r"\(600 nodes\)"):
             check_convergence(M, [f"company:c{k}" for k in range(n)])
+
+
+def _random_cyclic(n: int, per_row: int, row_sum: float, diag: float = 0.0, seed: int = 0) -> sp.csr_matrix:
+    rng = np.random.default_rng(seed)
+    rows = np.repeat(np.arange(n), per_row)
+    cols = rng.integers(0, n, size=n * per_row)
+    vals = rng.random(n * per_row)
+    M = sp.csr_matrix((vals, (rows, cols)), shape=(n, n))
+    M = sp.csr_matrix(sp.diags(row_sum / np.asarray(M.sum(axis=1)).ravel()) @ M)
+    if diag:
+        M = sp.csr_matrix(M * (1 - diag) + sp.identity(n) * diag)
+    return M
+
+
+@pytest.mark.parametrize("diag", [0.0, 0.3])
+def test_large_cyclic_systems_solve_by_krylov_to_the_neumann_answer(diag):
+    """Beyond the LU size, a slowly shrinking cycle goes to BiCGSTAB; the answer is the series'."""
+    n = 25_000
+    M = _random_cyclic(n, 4, 0.85, diag)
+    s = np.zeros(n)
+    s[:50] = 0.3
+    x = solve(M, s)
+    expected, terms = neumann(M, s)
+    assert terms > 48  # slow enough that the series alone is not the chosen path
+    assert np.max(np.abs(x - expected)) <= 1e-11 * np.max(np.abs(expected))
+    assert np.max(np.abs(x - M @ x - s)) <= 1e-11 * np.max(np.abs(s))
+
+
+def test_a_deep_acyclic_chain_with_large_norms_is_exact():
+    """Norms above 1 send it to the component check; acyclic, the series ends at its depth."""
+    n = 40
+    M = sp.csr_matrix((np.full(n - 1, 1.5), (np.arange(1, n), np.arange(n - 1))), shape=(n, n))
+    s = np.zeros(n)
+    s[0] = 1e-6
+    x = solve(M, s)
+    assert np.allclose(x, [1e-6 * 1.5**k for k in range(n)], rtol=1e-14, atol=0)
+
+
+def test_norm_bound_is_the_smaller_of_row_and_column_sums():
+    from chainshock.queries.propagation import norm_bound
+
+    M = sp.csr_matrix(np.array([[0.0, 0.9, 0.0], [0.0, 0.0, 0.0], [0.0, 0.9, 0.0]]))
+    assert norm_bound(M) == pytest.approx(0.9)  # rows 0.9, columns 1.8
+    assert norm_bound(sp.csr_matrix((3, 3))) == 0.0

@@ -10,11 +10,18 @@ from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_sn
 from chainshock.queries.scenario import Scenario, Shock
 from chainshock.queries.shock import run_shock
 
-# hand values for HBM +30% on the test chain (see test_shock_run.py)
-HYNIX_WINDFALL = 0.3 * 0.6 * 3.5e10  # shock x market share x market size
-HYNIX_CHANGE = HYNIX_WINDFALL / 2e10  # over its operating income
-GPU_HIT = 0.5 * (0.3 * 0.3) * 1e10  # absorbed share x input cost change x cost base
-CLOUD_HIT = 0.7 * (0.4 * 0.4 * 0.9 * 0.6 * 0.9 * 0.5 * 0.3 * 0.3) * 6e10
+# the chain's indexes have no market value, so they are valued at constant P/E on filed
+# operating income: a member moves by 4 x its last-quarter Δoperating income / operating income
+
+
+def _last(result, node: str) -> float:
+    q = result.scenario.quarters[-1]
+    return sum(r.operating_income_change_usd for r in result.ledger if r.node == node and r.quarter == q)
+
+
+def _changes(result) -> tuple[float, float, float]:
+    return (4 * _last(result, "company:hynix") / 2e10, 4 * _last(result, "company:gpu") / 5e10,
+            4 * _last(result, "company:cloud") / 1e11)
 
 
 def _scenario(**kw) -> Scenario:
@@ -49,8 +56,9 @@ def _rows(result):
 def test_members_give_a_cap_index_an_equal_weight_view(tmp_path):
     result = run_shock(_snapshot(tmp_path, members={"index:kospi": 800, "index:sp500": 500}), _scenario())
     rows = _rows(result)
+    HYNIX_CHANGE, gpu, cloud = _changes(result)
     cap, view = rows[("index:kospi", "cap")], rows[("index:kospi", "equal")]
-    assert cap.change == pytest.approx(0.12 * HYNIX_CHANGE)
+    assert cap.change == pytest.approx(0.12 * HYNIX_CHANGE) and cap.change > 0
     assert not cap.equal_weight_view and cap.members is None
     assert view.equal_weight_view and view.members == 800
     assert view.name == "KOSPI (equal-weight view)"
@@ -58,13 +66,15 @@ def test_members_give_a_cap_index_an_equal_weight_view(tmp_path):
     assert view.coverage == pytest.approx(1 / 800)
     assert "1/800 per member (member count from the index data" in view.note
     sp_view = rows[("index:sp500", "equal")]
-    assert sp_view.change == pytest.approx((-GPU_HIT / 5e10 - CLOUD_HIT / 1e11) / 500)
+    assert sp_view.change == pytest.approx((gpu + cloud) / 500)
     assert any("Equal-weight views" in a and "index:kospi (1/800)" in a for a in result.assumptions)
 
 
 def test_the_scenario_count_wins_over_the_index_members(tmp_path):
     snap = _snapshot(tmp_path, members={"index:kospi": 800})
-    view = _rows(run_shock(snap, _scenario(index_members={"index:kospi": 400})))[("index:kospi", "equal")]
+    result = run_shock(snap, _scenario(index_members={"index:kospi": 400}))
+    HYNIX_CHANGE = _changes(result)[0]
+    view = _rows(result)[("index:kospi", "equal")]
     assert view.members == 400 and view.change == pytest.approx(HYNIX_CHANGE / 400)
     assert "member count from the scenario" in view.note
 
@@ -72,17 +82,19 @@ def test_the_scenario_count_wins_over_the_index_members(tmp_path):
 def test_without_a_count_there_is_no_equal_weight_view(tmp_path):
     result = run_shock(_snapshot(tmp_path, members={}), _scenario())
     assert ("index:kospi", "equal") not in _rows(result)
-    assert any("index:kospi: no equal-weight index" in a for a in result.assumptions)
+    assert any("index:kospi: no member count" in a for a in result.assumptions)
 
 
 def test_a_published_equal_weight_index_uses_its_members_and_suppresses_the_view(tmp_path):
     snap = _snapshot(tmp_path, members={"index:sp500": 500}, published_equal=True)
-    rows = _rows(run_shock(snap, _scenario()))
+    result = run_shock(snap, _scenario())
+    rows = _rows(result)
+    _, gpu, cloud = _changes(result)
     assert ("index:sp500", "equal") not in rows
     ew = rows[("index:sp500-ew", "equal")]
     assert not ew.equal_weight_view and ew.members == 500
     # 1/500 each from the member count, not the 1% the constituent edges carry
-    assert ew.change == pytest.approx((-GPU_HIT / 5e10 - CLOUD_HIT / 1e11) / 500)
+    assert ew.change == pytest.approx((gpu + cloud) / 500)
     assert [b.weight for b in ew.baselines] == pytest.approx([1 / 500, 1 / 500])
 
 
@@ -111,8 +123,9 @@ def test_an_estimated_baseline_widens_the_index_band(tmp_path):
             facts.append(f)
         records.facts = facts
         write_snapshot(records_to_tables(records), path)
-        kospi = _rows(run_shock(read_snapshot(path), _scenario(draws=400, seed=3)))[("index:kospi", "cap")]
-        assert kospi.change == pytest.approx(0.12 * HYNIX_CHANGE)  # the base value is the fact's value
+        result = run_shock(read_snapshot(path), _scenario(draws=400, seed=3))
+        kospi = _rows(result)[("index:kospi", "cap")]
+        assert kospi.change == pytest.approx(0.12 * _changes(result)[0])  # the base value is the fact's value
         return kospi.p95 - kospi.p5
 
     assert band(True, tmp_path / "ranged") > 1.5 * band(False, tmp_path / "point")

@@ -51,7 +51,7 @@ def test_base_values_match_the_hand_calculation(chain):
         "company:cloud": CLOUD,
         "company:buyers": BUYERS,
     }
-    assert set(got) == set(expected)
+    assert {n for n, i in got.items() if i.price_change or i.steady_state} == set(expected)
     for node, value in expected.items():
         assert got[node].price_change == pytest.approx(value, rel=1e-12)
         assert got[node].steady_state == pytest.approx(value, rel=1e-12)
@@ -66,20 +66,44 @@ def test_base_values_match_the_hand_calculation(chain):
 
 def test_upstream_nodes_do_not_move(chain):
     got = _by_node(run_shock(chain, _scenario()))
-    for node in ("company:hynix", "company:micron", "product:dram", "company:cloud2"):
+    for node in ("product:dram", "company:cloud2"):
         assert node not in got
+    # the HBM producers do not move in price, but they are paid the rise (the ledger)
+    for node in ("company:hynix", "company:micron"):
+        assert got[node].price_change == 0.0 and got[node].windfall_usd > 0
 
 
-def test_margin_hits_in_dollars_with_their_source(chain):
-    got = _by_node(run_shock(chain, _scenario()))
+# HBM +30% from 2026Q1; GPU Co buys HBM with one quarter's lag: 0.3 x $10B a year
+GPU_HBM_PER_QUARTER = 0.3 * 1e10 / 4 * 0.3
+
+
+def test_the_ledger_pays_what_buyers_pay_more_to_the_sellers(chain):
+    result = run_shock(chain, _scenario())
+    got = _by_node(result)
     gpu = got["company:gpu"]
-    assert gpu.margin_hit_usd == pytest.approx((1 - 0.5) * GPU_COST * 1e10)
-    assert gpu.cost_base_source.startswith("curated estimate")
-    oem = got["company:oem"]  # no estimate: the latest cost_of_revenue fact
-    assert oem.margin_hit_usd == pytest.approx((1 - 0.9) * OEM_COST * 8e10)
-    assert "cost_of_revenue FY2025" in oem.cost_base_source
+    # GPU Co pays the HBM rise from 2026Q2 (lag 1): 7 quarters
+    assert gpu.cost_change_usd == pytest.approx(7 * GPU_HBM_PER_QUARTER)
+    assert gpu.cost_base_source.startswith("curated cost_base_usd")
+    # dollar pass-through: θ = 0.3 of each dollar the cloud pays more reaches its revenue
+    # (its buyers are final demand), 0.7 comes out of its operating income
     cloud = got["company:cloud"]
-    assert cloud.margin_hit_usd == pytest.approx(0.7 * CLOUD_COST * 6e10)
+    assert cloud.revenue_change_usd == pytest.approx(0.3 * cloud.cost_change_usd)
+    assert cloud.margin_hit_usd == pytest.approx(0.7 * cloud.cost_change_usd)
+    assert cloud.windfall_usd == 0.0
+    # HBM is a $35B market: buyers outside the graph pay from 2026Q1, GPU Co from 2026Q2;
+    # Hynix holds 60% of it and is paid 60% of every dollar
+    paid_for_hbm = (3.5e10 - 3e9) / 4 * 0.3 + 7 * 3.5e10 / 4 * 0.3
+    assert got["company:hynix"].revenue_change_usd == pytest.approx(0.6 * paid_for_hbm)
+    assert got["company:hynix"].windfall_usd == pytest.approx(0.6 * paid_for_hbm)
+    # the impacts are the ledger's sums
+    oi: dict[str, float] = {}
+    for row in result.ledger:
+        oi[row.node] = oi.get(row.node, 0.0) + row.operating_income_change_usd
+    for imp in result.impacts:
+        if imp.windfall_usd is not None:
+            assert imp.windfall_usd - imp.margin_hit_usd == pytest.approx(oi.get(imp.node, 0.0))
+    for b in result.balance:
+        assert abs(b.residual_usd) <= 1e-6 * max(b.paid_usd, b.received_usd, 1.0)
 
 
 def test_lags_make_a_quarterly_path(chain):
@@ -112,9 +136,10 @@ def test_linear_in_the_shock_without_monte_carlo(chain):
 def test_zero_pass_through_stops_the_shock_at_the_first_buyer(chain):
     sc = _scenario(pass_through={"company:gpu": Range(low=0, base=0, high=0)})
     got = _by_node(run_shock(chain, sc))
-    assert set(got) == {"product:hbm", "company:gpu"}
+    assert {n for n, i in got.items() if i.price_change or i.steady_state} == {"product:hbm"}
     assert got["company:gpu"].price_change == 0.0
-    assert got["company:gpu"].margin_hit_usd == pytest.approx(GPU_COST * 1e10)
+    # it absorbs every dollar it pays more
+    assert got["company:gpu"].margin_hit_usd == pytest.approx(7 * GPU_HBM_PER_QUARTER)
 
 
 def test_a_fully_shielded_input_transmits_nothing(tmp_path):
@@ -123,12 +148,14 @@ def test_a_fully_shielded_input_transmits_nothing(tmp_path):
     got = _by_node(result)
     assert set(got) - {"product:hbm"}, "nothing downstream of HBM is listed"
     for node, imp in got.items():
-        if node == "product:hbm":
+        if node == "product:hbm" or imp.label != "Company" or node in ("company:hynix", "company:micron"):
             continue
         # listed for its long-run change, but nothing moves within the horizon
         assert imp.price_change == 0.0 and all(q.price_change == 0.0 for q in imp.path)
         assert imp.margin_hit_usd in (None, 0.0)
         assert imp.steady_state > 0
+    # both parties: GPU Co pays nothing more, so the HBM sellers are paid only by buyers outside the graph
+    assert got["company:hynix"].revenue_change_usd == pytest.approx(0.6 * 8 * (3.5e10 - 3e9) / 4 * 0.3)
     assert result.contracts[0].contract == "contract:gpu-hbm-lta"
     assert len(result.contracts[0].shielded_quarters) == 8
     assert not result.contracts[0].expires_in_horizon
@@ -179,10 +206,10 @@ def test_monte_carlo_is_reproducible_and_brackets_the_base(chain):
     assert len(a.impacts) >= 2
     for imp in a.impacts:
         assert imp.p5 <= imp.p50 <= imp.p95
-        if imp.node != "product:hbm":
+        if imp.node != "product:hbm" and imp.price_change:
             assert imp.p5 < imp.price_change < imp.p95
     gpu = _by_node(a)["company:gpu"]
-    assert gpu.margin_hit_p5 < gpu.margin_hit_usd < gpu.margin_hit_p95
+    assert gpu.operating_income_p5 < gpu.operating_income_change_usd < gpu.operating_income_p95
     assert gpu.path[1].p5 is not None
 
 
@@ -197,20 +224,43 @@ def test_attribution_paths_carry_the_whole_change(chain):
     assert [e.type for e in path.edges][1] == "PRODUCES"
 
 
-def test_index_exposure_under_constant_pe(chain):
+def test_index_exposure_reads_the_ledger(chain):
     result = run_shock(chain, _scenario(index_members={"index:sp500": 500}))
     idx = {(i.index, i.weighting): i for i in result.indexes}
-    gpu_hit = 0.5 * GPU_COST * 1e10
-    cloud_hit = 0.7 * CLOUD_COST * 6e10
+    oi = {i.node: i.operating_income_change_usd for i in result.impacts if i.operating_income_change_usd is not None}
+    # the chain's indexes have no market value: constant P/E on filed operating income, labelled
     sp = idx[("index:sp500", "cap")]
-    assert sp.change == pytest.approx(-0.07 * gpu_hit / 5e10 - 0.06 * cloud_hit / 1e11)
+    assert sp.valuation == "pe" and "upper bound" in sp.note
+    last = {row.node: row.operating_income_change_usd for row in result.ledger if row.quarter == "2027Q4"}
+    assert sp.change == pytest.approx(0.07 * 4 * last["company:gpu"] / 5e10 + 0.06 * 4 * last["company:cloud"] / 1e11)
     assert sp.coverage == pytest.approx(0.13)
+    assert len(sp.path) == 8 and sp.path[-1].change == pytest.approx(sp.change)
     eq = idx[("index:sp500", "equal")]
-    assert eq.change == pytest.approx((-gpu_hit / 5e10 - cloud_hit / 1e11) / 500)
-    # SK hynix-like producer: windfall = shock x market share x market size
+    assert eq.change == pytest.approx((4 * last["company:gpu"] / 5e10 + 4 * last["company:cloud"] / 1e11) / 500)
     kospi = idx[("index:kospi", "cap")]
-    assert kospi.change == pytest.approx(0.12 * 0.3 * 0.6 * 3.5e10 / 2e10)
+    assert kospi.change == pytest.approx(0.12 * 4 * last["company:hynix"] / 2e10)
+    assert kospi.change > 0 and oi["company:hynix"] > 0
     assert ("index:kospi", "equal") not in idx
+
+
+def test_pv_valuation_against_the_index_market_value(tmp_path):
+    from shock_support import chain_records
+
+    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
+
+    records = chain_records()
+    records.nodes = [
+        n.model_copy(update={"market_cap_usd": est(1e11)}) if n.id == "index:kospi" else n for n in records.nodes
+    ]
+    write_snapshot(records_to_tables(records), tmp_path / "g")
+    sc = _scenario(valuation={"tax_rate": 0.2, "discount_rate": 0.0})
+    result = run_shock(read_snapshot(tmp_path / "g"), sc)
+    kospi = next(i for i in result.indexes if i.index == "index:kospi")
+    hynix = next(i for i in result.impacts if i.node == "company:hynix")
+    # PV with no discounting over the 2-year horizon = after-tax Δoperating income; cap index: ΣΔV / market value
+    assert kospi.valuation == "pv"
+    assert kospi.change == pytest.approx(0.8 * hynix.operating_income_change_usd / 1e11)
+    assert kospi.path[0].change < kospi.path[-1].change
 
 
 def test_capex_demand_pull_against_backlog(chain):
@@ -268,15 +318,15 @@ def test_a_runaway_cycle_is_refused(tmp_path):
         run_shock(snap, _scenario(node="company:gpu", pct=10))
 
 
-def test_earnings_baseline_falls_back_to_revenue_minus_cost():
+def test_one_earnings_basis_operating_income_only():
     import pandas as pd
 
-    from chainshock.queries.shock import _earnings
+    from chainshock.queries.facts import operating_income
 
     facts = pd.DataFrame(
         {
             "company": ["c:a", "c:a", "c:b"],
-            "metric": ["revenue", "cost_of_revenue", "revenue"],
+            "metric": ["revenue", "cost_of_revenue", "operating_income"],
             "fiscal_year": [2025, 2025, 2025],
             "fiscal_period": ["FY", "FY", "FY"],
             "period_end": [dt.date(2025, 12, 31)] * 3,
@@ -286,10 +336,8 @@ def test_earnings_baseline_falls_back_to_revenue_minus_cost():
         }
     )
     sources = pd.DataFrame({"id": ["s"], "url": ["https://example.org"]})
-    assert _earnings(facts, sources, "c:a") == 40.0
-    assert _earnings(facts, sources, "c:b", 45.0) == 5.0
-    assert _earnings(facts, sources, "c:b") is None
-    assert _earnings(facts, sources, "c:c", 10.0) is None
+    assert operating_income(facts, sources, "c:a") is None  # not substituted by revenue - cost
+    assert operating_income(facts, sources, "c:b").value == 50.0
 
 
 def test_an_index_member_without_earnings_is_named_not_guessed(tmp_path):
@@ -302,5 +350,43 @@ def test_an_index_member_without_earnings_is_named_not_guessed(tmp_path):
     write_snapshot(records_to_tables(records), tmp_path / "g")
     result = run_shock(read_snapshot(tmp_path / "g"), _scenario())
     kospi = next(i for i in result.indexes if i.index == "index:kospi")
-    assert kospi.coverage == 0.0 and kospi.change == 0.0
-    assert "company:hynix" in kospi.note
+    assert kospi.change == 0.0 and kospi.valuation == "pe"
+    assert "company:hynix" in kospi.note and "unknown" in kospi.note
+
+
+def test_a_shock_that_reaches_no_company_is_an_error(tmp_path):
+    from shock_support import chain_records
+
+    from chainshock.graph.schema import Product
+    from chainshock.graph.snapshot import read_snapshot, records_to_tables, write_snapshot
+
+    records = chain_records()
+    records.nodes.append(Product(id="product:orphan", name="Orphan", category="other"))
+    write_snapshot(records_to_tables(records), tmp_path / "g")
+    with pytest.raises(ScenarioError, match="reaches no company"):
+        run_shock(read_snapshot(tmp_path / "g"), _scenario(node="product:orphan"))
+
+
+def test_a_pct_range_is_drawn_and_widens_the_band(chain):
+    narrow = run_shock(chain, _scenario(draws=300, seed=5))
+    wide = run_shock(chain, Scenario(name="t", shocks=[Shock.model_validate(
+        {"node": "product:hbm", "pct": {"low": 15, "base": 30, "high": 45}})], draws=300, seed=5, start="2026Q1"))
+    a, b = _by_node(narrow)["company:gpu"], _by_node(wide)["company:gpu"]
+    assert a.price_change == pytest.approx(b.price_change)
+    assert (b.p95 - b.p5) > (a.p95 - a.p5)
+    assert wide.scenario.shocks[0].pct == 30 and wide.scenario.shocks[0].pct_low == 15
+
+
+def test_sensitivity_names_what_drives_each_index(chain):
+    from chainshock.queries.shock import sensitivity
+
+    sc = Scenario(name="t", shocks=[Shock.model_validate({"node": "product:hbm", "pct": {"low": 10, "base": 30, "high": 50}})],
+                  draws=0, start="2026Q1")
+    rows = sensitivity(chain, sc)
+    kospi = [r for r in rows if r.index == "index:kospi" and r.weighting == "cap"]
+    assert [r.swing for r in kospi] == sorted((r.swing for r in kospi), reverse=True)
+    size = next(r for r in kospi if r.input == "shock size")
+    # the windfall is linear in the shock: 10% and 50% give a third and five thirds of the base
+    base = next(i.change for i in run_shock(chain, sc).indexes if i.index == "index:kospi" and i.weighting == "cap")
+    assert size.low == pytest.approx(base / 3) and size.high == pytest.approx(base * 5 / 3)
+    assert kospi[0].input == "shock size"

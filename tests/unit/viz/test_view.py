@@ -10,7 +10,16 @@ from viz_fixtures import HOSTILE_NAME, HOSTILE_QUOTE, hostile_records
 
 from chainshock.errors import NotFoundError
 from chainshock.graph.snapshot import Snapshot, records_to_tables
-from chainshock.queries.result import Impact, ScenarioInfo, ShockResult
+from chainshock.queries.result import (
+    Impact,
+    PathEdge,
+    QuarterValue,
+    ScenarioInfo,
+    ShockPath,
+    ShockResult,
+    ShockSpec,
+)
+from chainshock.viz.story import SHOCKED_BORDER, WINNER, ramp
 from chainshock.viz.synthetic import synthetic_records
 from chainshock.viz.view import build_view, node_group, select_nodes
 from chainshock.viz.view_html import json_for_html, render_view, vis_assets
@@ -80,20 +89,73 @@ def test_node_group_is_the_most_upstream_role():
     assert node_group("Product", []) == "product"
 
 
-def test_scenario_sizes_nodes_by_price_change(synth):
-    result = ShockResult(
-        scenario=ScenarioInfo(name="s"),
+def _scenario(synth) -> ShockResult:
+    """HBM +30% reaching two synthetic companies: one pays, one gains."""
+    buyer, seller = "company:synthetic-1", "company:synthetic-2"
+    return ShockResult(
+        scenario=ScenarioInfo(
+            name="s",
+            shocks=[ShockSpec(node="product:hbm", name="HBM", label="Product", pct=30, start_quarter="2026Q1")],
+            quarters=["2026Q1", "2026Q2"],
+        ),
         impacts=[
             Impact(node="product:hbm", name="HBM", label="Product", tier="memory", price_change=0.3),
-            Impact(node="company:synthetic-1", name="x", label="Company", tier="chips", price_change=0.03, margin_hit_usd=1e9),
+            Impact(node=buyer, name="x", label="Company", tier="chips", price_change=0.03, margin_hit_usd=1e9,
+                   path=[QuarterValue(quarter="2026Q1", price_change=0.01), QuarterValue(quarter="2026Q2", price_change=0.03)]),
+            Impact(node=seller, name="y", label="Company", tier="memory", price_change=0.0, windfall_usd=4e9),
+            Impact(node="company:synthetic-3", name="z", label="Company", tier="chips", price_change=0.001),
+        ],
+        paths=[
+            ShockPath(target=buyer, target_name="x", shock="product:hbm", nodes=["product:hbm", buyer],
+                      names=["HBM", "x"], edges=[PathEdge(type="USES", source="product:hbm", target=buyer, weight=0.1)],
+                      contribution=0.03, share=1.0)
         ],
     )
-    view = build_view(synth, result=result)
-    size = {n["id"]: n["size"] for n in view.nodes}
-    assert size["product:hbm"] > size["company:synthetic-1"] > size["company:synthetic-2"]
-    hit = next(n for n in view.nodes if n["id"] == "company:synthetic-1")
-    assert hit["color"]["border"] == "#b30000" and hit["info"]["impact"]["margin_hit_usd"] == 1e9
+
+
+def test_scenario_colours_winners_and_payers_by_operating_income(synth):
+    result = _scenario(synth)
+    view = build_view(synth, result=result, story=False)
+    by_id = {n["id"]: n for n in view.nodes}
+    payer, winner = by_id["company:synthetic-1"], by_id["company:synthetic-2"]
+    # Green gains, red losses; the larger magnitude draws larger and darker.
+    assert winner["color"]["background"] == ramp(4e9, 4e9) == WINNER[1]
+    assert payer["color"]["background"] == ramp(-1e9, 4e9)
+    red, green = (int(payer["color"]["background"][i : i + 2], 16) for i in (1, 3))
+    assert red > green + 80
+    assert winner["size"] > payer["size"] > by_id["company:synthetic-3"]["size"]
+    assert "−$1.00 bn" in payer["label"] and "+3.00%" in payer["label"]
+    assert payer["info"]["impact"]["operating_income_usd"] == -1e9
+    # The shocked product has the black border the legend explains.
+    assert by_id["product:hbm"]["color"]["border"] == SHOCKED_BORDER
     assert view.meta["scenario"] == "s"
+    # Every framed node has one frame per quarter; the page starts on the last.
+    frames = view.story["frames"]
+    assert all(len(f) == 2 for f in frames.values())
+    assert frames["company:synthetic-1"][0]["label"].endswith("+1.00%")
+    assert frames["company:synthetic-1"][-1]["label"] == payer["label"]
+
+
+def test_story_keeps_what_moves_and_the_edges_that_carry_it(synth):
+    result = _scenario(synth)
+    view = build_view(synth, result=result)
+    ids = {n["id"] for n in view.nodes if n["group"] not in ("contract", "country", "index")}
+    producers = set(synth.edges.loc[(synth.edges["type"] == "PRODUCES") & (synth.edges["target"] == "product:hbm"), "source"])
+    # Moved beyond 0.5%, gained or lost, on a path, or selling the shocked product.
+    assert ids == {"product:hbm", "company:synthetic-1", "company:synthetic-2"} | producers
+    assert "company:synthetic-3" not in ids  # moved 0.1%: below the threshold
+    uses = synth.edges[(synth.edges["type"] == "USES") & (synth.edges["source"] == "company:synthetic-1")
+                       & (synth.edges["target"] == "product:hbm")]
+    shown = {e["id"] for e in view.edges}
+    assert set(uses["id"]) <= shown
+    assert view.story["paths"][0]["edges"] == list(uses["id"])
+    price_edges = [e for e in view.edges if e["info"]["type"] in ("SUPPLIES", "USES", "PRODUCES")]
+    carried = set(view.story["paths"][0]["edges"]) | {
+        e["id"] for e in price_edges if e["info"]["type"] == "PRODUCES" and e["to"] == "product:hbm"}
+    assert {e["id"] for e in price_edges} <= carried | {
+        e["id"] for e in price_edges if e["info"]["type"] == "PRODUCES"}
+    hidden = {g["group"] for g in view.legend if g["hidden"]}
+    assert hidden <= {"contract", "country", "index"}
 
 
 def test_html_is_self_contained_and_offline(synth):

@@ -76,7 +76,7 @@ def test_contract_ending_before_start(mini_data):
 
 def test_bad_price_terms(mini_data):
     replace(mini_data / "contracts.yaml", "price_terms: fixed", "price_terms: floating")
-    assert "must be fixed, indexed or cost_plus" in error_of(mini_data)
+    assert "must be fixed, indexed, cost_plus or capped" in error_of(mini_data)
 
 
 def test_file_that_is_not_a_list(mini_data):

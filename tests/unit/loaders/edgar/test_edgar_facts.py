@@ -81,3 +81,45 @@ def test_one_fact_per_id_and_values_in_units(loaded: GraphRecords) -> None:
     assert len(ids) == len(set(ids))
     revenue = fact(loaded, "fact:nvidia:revenue:2025:FY")
     assert revenue.value == 130_497_000_000
+
+
+@pytest.mark.parametrize(
+    ("fid", "value", "end", "method"),
+    [
+        # XBRL OperatingIncomeLoss (companyfacts or inline)
+        ("fact:nvidia:operating_income:2025:FY", 81_453_000_000, "2025-01-26", "xbrl"),
+        ("fact:amazon:operating_income:2024:FY", 68_593_000_000, "2024-12-31", "xbrl"),
+        ("fact:amazon:operating_income:2023:FY", 36_852_000_000, "2023-12-31", "xbrl"),
+        ("fact:texas-instruments:operating_income:2023:FY", 7_331_000_000, "2023-12-31", "xbrl"),
+        ("fact:apple:operating_income:2024:FY", 123_216_000_000, "2024-09-28", "xbrl"),
+        # text-only filings: the income statement's "Operating income" line, current and comparative columns
+        ("fact:microsoft:operating_income:2025:FY", 128_528_000_000, "2025-06-30", "text"),
+        ("fact:microsoft:operating_income:2024:FY", 109_433_000_000, "2024-06-30", "text"),
+        ("fact:microsoft:operating_income:2026:Q1", 37_961_000_000, "2025-09-30", "text"),
+    ],
+)
+def test_operating_income(loaded: GraphRecords, fid: str, value: float, end: str, method: str) -> None:
+    f = fact(loaded, fid)
+    assert f.metric == "operating_income"
+    assert f.value == value
+    assert str(f.period_end) == end
+    assert f.evidence[0].method == method
+
+
+def test_every_filer_with_an_income_statement_has_operating_income(loaded: GraphRecords) -> None:
+    with_revenue = {f.company for f in loaded.facts if f.metric == "revenue"}
+    with_oi = {f.company for f in loaded.facts if f.metric == "operating_income"}
+    assert with_revenue - with_oi == set()
+    assert len(with_oi) >= 8
+
+
+def test_prior_year_comparatives_from_text_carry_their_own_years(loaded: GraphRecords) -> None:
+    # Microsoft's FY2025 10-K (text rendering) states FY2024 and FY2023 capex beside FY2025.
+    f = fact(loaded, "fact:microsoft:capex:2024:FY")
+    assert f.value == 44_477_000_000 and f.fiscal_year == 2024 and str(f.period_end) == "2024-06-30"
+    assert f.source_id == "edgar:0000950170-25-100235"
+    assert "comparative column: 1 year earlier" in f.evidence[0].locator
+    assert fact(loaded, "fact:microsoft:capex:2023:FY").value == 28_107_000_000
+    # the Q1 FY2026 10-Q states Q1 FY2025 beside it
+    q = fact(loaded, "fact:microsoft:capex:2025:Q1")
+    assert q.value == 14_923_000_000 and str(q.period_end) == "2024-09-30"

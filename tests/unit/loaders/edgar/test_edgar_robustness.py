@@ -95,10 +95,18 @@ def test_validates_with_known(loaded) -> None:
     assert [str(p) for p in validate_graph(merged)] == []
 
 
-def test_progress_reports_every_file(filings: Path, tmp_path: Path) -> None:
+def test_progress_counts_each_stage_to_its_end(filings: Path, tmp_path: Path) -> None:
     for parts in ("submissions/CIK0000789019.json", "filings/789019/0001193125-25-256321/msft-20250930.txt"):
         _copy(filings, tmp_path, parts)
     calls: list[tuple[str, int, int]] = []
     load_filings(tmp_path, known_records(), embedder=None, progress=lambda stage, done, total: calls.append((stage, done, total)))
-    assert calls and calls[-1][1] == calls[-1][2] == 2
-    assert [c[1] for c in calls] == sorted(c[1] for c in calls)
+    stages: dict[str, list[tuple[int, int]]] = {}
+    for stage, done, total in calls:
+        stages.setdefault(stage, []).append((done, total))
+    assert list(stages) == ["company data", "filings"]  # no embedder: no "relations by embeddings" stage
+    # each stage counts its own items (1 submissions file, 1 filing) and its bar reaches the end
+    assert stages["company data"][-1] == (1, 1)
+    assert stages["filings"][-1] == (1, 1)
+    for seq in stages.values():
+        assert seq[-1][0] == seq[-1][1]
+        assert [d for d, _ in seq] == sorted(d for d, _ in seq)

@@ -1,6 +1,6 @@
 """YAML reading that remembers where each mapping and key came from.
 
-Curated data is reviewed by people; an error must point at the file and
+Curated data and scenario files are written by people; an error must point at the file and
 line to fix, so every mapping loaded here carries its line numbers.
 """
 

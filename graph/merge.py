@@ -1,36 +1,16 @@
-"""Assemble records from every loader, validate them, and write the snapshot.
+"""Merge records from several sources into one graph, without duplicates.
 
-The build is all-or-nothing: records are gathered and validated in memory
-first, and :func:`~chainshock.graph.snapshot.write_snapshot` swaps the new
-snapshot in atomically only after every check has passed.
+Pure functions over :class:`~chainshock.graph.schema.GraphRecords`: no files,
+no loaders. The build (:mod:`chainshock.build`) reads each source with its
+loader and hands the records here; whatever this module returns is what gets
+validated and written.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from .schema import Company, Edge, EdgeType, Evidence, Fact, GraphRecords
 
-from chainshock.errors import DataError
-
-from .schema import Company, Edge, EdgeType, Evidence, Fact, GraphRecords, Problem, validate_graph
-from .snapshot import records_to_tables, write_snapshot
-
-__all__ = ["BuildResult", "build", "gather", "input_hashes", "merge_records"]
-
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class BuildResult:
-    """What a build wrote and what it skipped."""
-
-    path: Path
-    counts: dict[str, int]
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    content_hash: str = ""
+__all__ = ["located_in_edges", "merge_records"]
 
 
 def merge_records(base: GraphRecords, extra: GraphRecords) -> GraphRecords:
@@ -134,8 +114,12 @@ def _merge_facts(base: list[Fact], extra: list[Fact]) -> list[Fact]:
     return out
 
 
-def _located_in(records: GraphRecords) -> list[Edge]:
-    """LOCATED_IN edges from companies' ``country``, unless the data has them."""
+def located_in_edges(records: GraphRecords) -> list[Edge]:
+    """LOCATED_IN edges from companies' ``country``, unless the data has them.
+
+    These are marked inferred: the company's evidence is about its business,
+    not its location (a cited edge in ``edges/locations.yaml`` replaces one).
+    """
     explicit = {(e.source, e.target) for e in records.edges if e.type == EdgeType.LOCATED_IN}
     countries = {n.id for n in records.nodes if n.label == "Country"}
     out = []
@@ -143,83 +127,20 @@ def _located_in(records: GraphRecords) -> list[Edge]:
         if isinstance(node, Company) and node.country in countries and node.evidence:
             key = (node.id, node.country)
             if key not in explicit:
+                listing = f"listed on {node.exchange} as {node.ticker}" if node.exchange and node.ticker else "no listing recorded"
                 out.append(
                     Edge(
                         id=f"located_in:{node.id}->{node.country}",
                         type=EdgeType.LOCATED_IN,
                         source=node.id,
                         target=str(node.country),
-                        evidence=node.evidence[:1],
+                        properties={
+                            "inferred": True,
+                            "basis": f"the country attribute of {node.name} in companies.yaml ({listing}); "
+                            "no cited source states where it is headquartered or incorporated",
+                        },
+                        evidence=tuple(ev.model_copy(update={"method": "inferred"}) for ev in node.evidence[:1]),
                     )
                 )
     return out
 
-
-def input_hashes(paths: list[Path], root: Path) -> dict[str, str]:
-    """sha256 of each input file, keyed by its path relative to ``root``."""
-    out = {}
-    for p in sorted(paths):
-        try:
-            rel = str(p.relative_to(root))
-        except ValueError:
-            rel = str(p)
-        out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
-
-
-def gather(
-    data_dir: Path,
-    filings: Path | None = None,
-    progress: Progress | None = None,
-) -> tuple[GraphRecords, dict[str, str]]:
-    """Load curated data and (optionally) filings into one set of records."""
-    from chainshock.loaders.curated import load_curated
-
-    records, where = load_curated(data_dir)
-    if filings is not None:
-        if not Path(filings).is_dir():
-            raise DataError(f"--filings {filings} is not a directory (expected an EDGAR layout: companyfacts/, submissions/, filings/)")
-        from chainshock.loaders.edgar import load_filings
-
-        extra = load_filings(Path(filings), records, progress=progress)
-        records = merge_records(records, extra)
-    records.edges.extend(_located_in(records))
-    return records, where
-
-
-def _problem_summary(problems: list[Problem]) -> str:
-    first = str(problems[0])
-    more = f" (and {len(problems) - 1} more problem(s); fix this one and rebuild)" if len(problems) > 1 else ""
-    return first + more
-
-
-def build(
-    out: Path,
-    data_dir: Path,
-    filings: Path | None = None,
-    progress: Progress | None = None,
-    extra_manifest: dict[str, Any] | None = None,
-) -> BuildResult:
-    """Build and write a snapshot at ``out``; nothing is written on any error."""
-    records, where = gather(data_dir, filings, progress)
-    problems = validate_graph(records, where)
-    if problems:
-        raise DataError(_problem_summary(problems))
-    tables = records_to_tables(records)
-    inputs_list = sorted(p for p in Path(data_dir).rglob("*") if p.suffix in (".yaml", ".yml", ".csv"))
-    inputs = input_hashes(inputs_list, Path(data_dir))
-    if filings is not None:
-        inputs.update(
-            {
-                f"filings/{k}": v
-                for k, v in input_hashes([p for p in Path(filings).rglob("*") if p.is_file()], Path(filings)).items()
-            }
-        )
-    final = write_snapshot(tables, out, inputs=inputs, extra=extra_manifest)
-    counts = {name: len(frame) for name, frame in tables.items()}
-    return BuildResult(
-        path=final,
-        counts=counts,
-        skipped=sorted(records.skipped),
-        content_hash=final.name,
-    )

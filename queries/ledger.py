@@ -1,0 +1,234 @@
+"""One dollar ledger: what every buyer pays more, some seller receives.
+
+For each coefficient ``e`` of the value-terms matrix ``A`` (seller ``i``,
+buyer ``j``) the base annual flow is ``flow_e = A_e · revenue_j`` (for a
+company buyer that is its cost share times its cost base; for a product it
+is a producer's market share times the market size). In quarter ``q``::
+
+    Δpayment_e,q = flow_e / 4 · m_e,q · Δp_i,q−lag_e
+
+with ``m_e,q`` the contract multiplier (1 − the share held at a fixed price
+in that quarter), so a fixed-price contract shields **both** parties: the
+buyer pays less more and the seller receives less more. Summed per node:
+``Δcost_j`` (what j pays) and ``Δrevenue_i`` (what i receives).
+
+What a seller sells outside the graph's sized flows (its revenue less its
+flows to graph buyers) is **final demand**: ``(revenue_i − Σ flow_i·) / 4 ·
+Δp_i,q``, booked to the consumer segments the seller supplies (split by the
+segment edges' shares) or to *buyers outside the graph*. A product is a
+market, not a firm: what it receives beyond what it pays its producers
+(the exogenous part of its price change, less contract shortfalls) goes to
+its producers by market share and, for the share no producer in the graph
+holds, to *producers outside the graph*. The ledger therefore balances in
+every quarter and every draw::
+
+    Σ Δrevenue (graph companies + producers outside) =
+        Σ Δcost (graph companies) + Δ final-demand spend
+
+and Δoperating income = Δrevenue − Δcost − Δdepreciation per company.
+
+Examples
+--------
+>>> # seller 0 (revenue 100) sells 40 a year to buyer 1 (revenue 50); seller's price +10%
+>>> P = np.zeros((1, 2, 1)); P[0, 0, 0] = 0.1
+>>> led = price_ledger(np.array([0]), np.array([1]), np.array([0]), np.array([[0.8]]),
+...     np.array([100.0, 50.0]), P, None, segment=np.array([False, False]), product=np.array([False, False]))
+>>> led.revenue[0, :, 0].tolist(), led.cost[0, :, 0].tolist(), led.outside_buyers[0].tolist()
+([2.5, 0.0], [0.0, 1.0], [1.5])
+>>> float(balance(led)[0].residual[0])
+0.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .propagation import scatter_matrix
+
+__all__ = ["Balance", "Ledger", "balance", "price_ledger"]
+
+
+@dataclass
+class Ledger:
+    """Quarterly USD changes, shape (Q, n, C) per node and draw (column 0 = base values).
+
+    Products carry nothing (their receipts are passed to their producers);
+    consumer segments carry their final-demand spend in ``cost``.
+    """
+
+    revenue: np.ndarray
+    cost: np.ndarray
+    depreciation: np.ndarray
+    final: np.ndarray  # (Q, n, C): final-demand spend of each consumer segment (also in ``cost``)
+    outside_buyers: np.ndarray  # (Q, C): final demand by buyers outside the graph
+    outside_producers: np.ndarray  # (Q, C): revenue of producers (and wages, suppliers) outside the graph
+    segment: np.ndarray  # (n,) bool
+    product: np.ndarray  # (n,) bool
+    unsized: tuple[int, ...] = ()  # sellers whose graph purchases exceed their revenue (final demand clipped to 0)
+    investment: np.ndarray | None = None  # (Q, n, C): extra capex, final demand by the company (not a cost)
+
+    @property
+    def operating_income(self) -> np.ndarray:
+        """``Δrevenue − Δcost − Δdepreciation`` (segments: minus what they pay)."""
+        return self.revenue - self.cost - self.depreciation
+
+    def add(self, other: Ledger) -> Ledger:
+        """The sum of two ledgers over the same nodes, quarters and draws."""
+        return Ledger(
+            self.revenue + other.revenue,
+            self.cost + other.cost,
+            self.depreciation + other.depreciation,
+            self.final + other.final,
+            self.outside_buyers + other.outside_buyers,
+            self.outside_producers + other.outside_producers,
+            self.segment,
+            self.product,
+            tuple(sorted(set(self.unsized) | set(other.unsized))),
+            _plus(self.investment, other.investment),
+        )
+
+
+def _plus(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    if a is None:
+        return b
+    return a if b is None else a + b
+
+
+@dataclass(frozen=True)
+class Balance:
+    """One quarter's check: received − paid − final demand (per draw)."""
+
+    paid: np.ndarray
+    received: np.ndarray
+    final_demand: np.ndarray
+    residual: np.ndarray
+
+
+def _sum_rows(G: object, x: np.ndarray) -> np.ndarray:
+    return np.asarray(G @ x)  # type: ignore[operator]
+
+
+def price_ledger(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    lags: np.ndarray,
+    V: np.ndarray,
+    revenue: np.ndarray,
+    P: np.ndarray,
+    multipliers: Sequence[np.ndarray] | None,
+    *,
+    segment: np.ndarray,
+    product: np.ndarray,
+    produces: np.ndarray | None = None,
+    premium: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> Ledger:
+    """The ledger of a price path.
+
+    Parameters
+    ----------
+    rows, cols, lags : ndarray, shape (E,)
+        Entry ``e`` is ``A[rows[e], cols[e]]`` (seller, buyer), applied ``lags[e]`` quarters later.
+    V : ndarray, shape (E, C)
+        Value-terms coefficients per draw.
+    revenue : ndarray, shape (n,)
+        Base annual revenue (market size for products); NaN when unknown.
+    P : ndarray, shape (Q, n, C)
+        Price change per quarter, node and draw (fractions).
+    multipliers : list of (E, C) arrays, or None
+        Contract multipliers per quarter (1 = unshielded).
+    segment, product : ndarray of bool, shape (n,)
+        Consumer segments (final buyers) and products (markets).
+    produces : ndarray of bool, shape (E,), optional
+        PRODUCES entries (a producer's market share); default: entries whose buyer is a product.
+    premium : (entries, products, S), optional
+        SUPPLIES entries that name a product pay that product's exogenous
+        shock ``S[q, product]`` (Q, n, C) on top of the seller's price change.
+    """
+    Q, n, C = P.shape
+    E = len(rows)
+    produces = product[cols] if produces is None else produces
+    revenue = np.asarray(revenue, dtype=float).copy()
+    G_sell = scatter_matrix(rows, n)
+    G_buy = scatter_matrix(cols, n)
+    # a product without a market size is as big as what the graph's buyers spend on it
+    bought = ~product[cols] & ~segment[cols] & np.isfinite(revenue[cols]) if E else np.zeros(0, dtype=bool)
+    spend = _sum_rows(G_sell, np.where(bought, V[:, 0] * np.nan_to_num(revenue[cols]), 0.0)) if E else np.zeros(n)
+    implicit = product & ~np.isfinite(revenue)
+    revenue[implicit] = spend[implicit]
+    rev_base = np.nan_to_num(revenue, nan=0.0)
+    sized = ~segment[cols] & np.isfinite(revenue[cols]) if E else np.zeros(0, dtype=bool)
+    flow = np.where(sized[:, None], V * rev_base[cols][:, None], 0.0) if E else np.zeros((0, C))
+    sold = _sum_rows(G_sell, flow) if E else np.zeros((n, C))
+    remainder = np.maximum(rev_base[:, None] - sold, 0.0)
+    remainder[segment] = 0.0
+    unsized = tuple(int(k) for k in np.flatnonzero((sold[:, 0] > rev_base * (1 + 1e-9)) & ~segment & ~implicit))
+    # final demand of each seller goes to the segments it supplies, by the segment edges' shares
+    to_seg = segment[cols] if E else np.zeros(0, dtype=bool)
+    seg_w = np.where(to_seg[:, None], V, 0.0) if E else np.zeros((0, C))
+    seg_tot = _sum_rows(G_sell, seg_w) if E else np.zeros((n, C))
+    seg_frac = np.where(seg_tot[rows] > 0, seg_w / np.where(seg_tot[rows] > 0, seg_tot[rows], 1.0), 0.0) if E else seg_w
+    has_seg = seg_tot > 0
+    groups = {int(lag): np.flatnonzero(lags == lag) for lag in np.unique(lags)} if E else {}
+    prod_idx = np.flatnonzero(produces) if E else np.zeros(0, dtype=np.int64)
+    G_prod = scatter_matrix(rows[prod_idx], n)
+    share_in = _sum_rows(scatter_matrix(cols[prod_idx], n), V[prod_idx]) if prod_idx.size else np.zeros((n, C))
+
+    revenue_q = np.zeros((Q, n, C))
+    cost_q = np.zeros((Q, n, C))
+    final_q = np.zeros((Q, n, C))
+    out_buy = np.zeros((Q, C))
+    out_prod = np.zeros((Q, C))
+    for q in range(Q):
+        pay = np.zeros((E, C))
+        for lag, idx in groups.items():
+            if q - lag < 0:
+                continue
+            m = 1.0 if multipliers is None else multipliers[q][idx]
+            pay[idx] = flow[idx] / 4.0 * m * P[q - lag][rows[idx]]
+        if premium is not None and premium[0].size:
+            pidx, pprod, S = premium
+            back = q - lags[pidx]
+            ok = back >= 0
+            m = 1.0 if multipliers is None else multipliers[q][pidx]
+            add = flow[pidx] / 4.0 * m * np.where(ok[:, None], S[np.maximum(back, 0), pprod], 0.0)
+            pay[pidx] += add
+        rev = _sum_rows(G_sell, pay) if E else np.zeros((n, C))
+        cost = _sum_rows(G_buy, pay) if E else np.zeros((n, C))
+        fin = remainder / 4.0 * P[q]
+        rev += fin
+        if E:
+            seg_pay = seg_frac * fin[rows]
+            final_q[q] = _sum_rows(G_buy, seg_pay)
+        out_buy[q] = np.where(has_seg, 0.0, fin).sum(axis=0)
+        # products: pass what they keep (receipts − payments to producers) on by market share
+        net = np.where(product[:, None], rev - cost, 0.0)
+        if prod_idx.size:
+            rev += _sum_rows(G_prod, V[prod_idx] * net[cols[prod_idx]])
+        out_prod[q] = (net * np.where(product[:, None], 1.0 - share_in, 0.0)).sum(axis=0)
+        rev[product] = 0.0
+        cost[product] = 0.0
+        cost += final_q[q]
+        revenue_q[q], cost_q[q] = rev, cost
+    return Ledger(
+        revenue_q, cost_q, np.zeros_like(cost_q), final_q, out_buy, out_prod, segment, product, unsized
+    )
+
+
+def balance(ledger: Ledger) -> list[Balance]:
+    """Per quarter: paid (graph companies' Δcost), received, final demand, residual.
+
+    ``residual = received − paid − final_demand``; it is zero up to rounding.
+    """
+    firms = ~ledger.segment & ~ledger.product
+    out = []
+    for q in range(ledger.revenue.shape[0]):
+        paid = ledger.cost[q][firms].sum(axis=0)
+        received = ledger.revenue[q][firms].sum(axis=0) + ledger.outside_producers[q]
+        final = ledger.final[q][ledger.segment].sum(axis=0) + ledger.outside_buyers[q]
+        if ledger.investment is not None:
+            final = final + ledger.investment[q].sum(axis=0)
+        out.append(Balance(paid, received, final, received - paid - final))
+    return out
