@@ -204,8 +204,8 @@ def _drive(counter: Counter, strategy: st.SearchStrategy[Any], body: Callable[[A
 
 
 def run_all(work: Path, filings: Path, examples: int, rng_seed: int) -> list[dict[str, Any]]:
+    from chainshock.build import build as build_snapshot
     from chainshock.engines.library import load_library, parse_adhoc_params
-    from chainshock.graph.build import build as build_snapshot
     from chainshock.graph.lookup import resolve_node
     from chainshock.graph.schema import validate_graph
     from chainshock.graph.snapshot import read_snapshot
