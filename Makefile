@@ -61,6 +61,11 @@ bench: install
 eval: install
 	$(BIN)/python -m chainshock.loaders.edgar.evaluate
 
+## chaos: the fault campaign (not part of `make test`; minutes, not hours): kills, races, faults, fuzzing; prints a table, writes build/chaos.json
+chaos: install
+	bash scripts/ensure-neo4j-deps.sh
+	$(BIN)/python scripts/chaos.py $(CHAOS_ARGS)
+
 ## lint: ruff, mypy, and the layer contract (import-linter; see [tool.importlinter] in pyproject.toml)
 lint: install
 	$(BIN)/ruff check .

@@ -51,8 +51,10 @@ __all__ = [
     "TABLES",
     "Snapshot",
     "canonical_json",
+    "edges_from_filings",
     "read_snapshot",
     "records_to_tables",
+    "summarise",
     "write_snapshot",
 ]
 
@@ -118,6 +120,46 @@ class Snapshot:
     def content_hash(self) -> str:
         """The manifest's hash of the tables' bytes."""
         return str(self.manifest.get("content_hash", ""))
+
+
+def summarise(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, int]]:
+    """Nodes by label, edges by type and companies by role: what ``chainshock info`` shows.
+
+    Kept in the manifest, so ``info`` answers from one small JSON file.
+
+    >>> frames = {"nodes": pd.DataFrame({"label": ["Company", "Product"], "roles": [["foundry"], []]}),
+    ...           "edges": pd.DataFrame({"type": ["PRODUCES"]})}
+    >>> summarise(frames)
+    {'nodes': {'Company': 1, 'Product': 1}, 'edges': {'PRODUCES': 1}, 'roles': {'foundry': 1}}
+    """
+    nodes = tables.get("nodes", pd.DataFrame())
+    edges = tables.get("edges", pd.DataFrame())
+    roles: dict[str, int] = {}
+    if len(nodes) and "roles" in nodes:
+        for rs in nodes.loc[nodes["label"] == "Company", "roles"]:
+            for r in rs if rs is not None else ():
+                roles[str(r)] = roles.get(str(r), 0) + 1
+    summary = {
+        "nodes": {str(k): int(v) for k, v in sorted(nodes["label"].value_counts().items())} if len(nodes) else {},
+        "edges": {str(k): int(v) for k, v in sorted(edges["type"].value_counts().items())} if len(edges) else {},
+        "roles": dict(sorted(roles.items())),
+    }
+    if all(name in tables for name in ("edges", "evidence", "sources")):
+        summary["edges_from_filings"] = edges_from_filings(edges, tables["evidence"], tables["sources"])
+    return summary
+
+
+def edges_from_filings(edges: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFrame) -> dict[str, int]:
+    """Edges whose evidence includes a relation extracted from a filing (method ``rule`` or ``model``).
+
+    ``also_curated`` of them carry curated evidence too; ``filings_only`` come from filings alone.
+    """
+    filings = set(sources.loc[sources["kind"] == "filing", "id"])
+    on_edges = evidence[evidence["subject_id"].isin(set(edges["id"]))]
+    extracted = on_edges["source_id"].isin(filings) & on_edges["method"].isin(["rule", "model"])
+    filed = set(on_edges.loc[extracted, "subject_id"])
+    curated = set(on_edges.loc[on_edges["method"] == "curated", "subject_id"])
+    return {"edges": len(filed), "also_curated": len(filed & curated), "filings_only": len(filed - curated)}
 
 
 def write_snapshot(
@@ -201,6 +243,7 @@ def _write(
                 n: {"rows": counts[n], "bytes": sizes[n], "sha256": digests[n]} for n in sorted(digests)
             },
             "inputs": dict(sorted((inputs or {}).items())),
+            "summary": summarise(tables),
             **dict(extra or {}),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")

@@ -507,9 +507,9 @@ def build_view(
     positions, headers = tier_layout(
         ((nid, tiers[nid], lane.get(rows[nid]["label"], 3)) for nid in ordered),
         boxes={nid: footprint(nid) for nid in keep},
-        # The story is small: columns close together keep its labels legible
-        # when the whole of it is fitted to the screen.
-        column_gap=90.0 if story_edges is not None else 200.0,
+        # A story or a focus view is small: columns close together keep its
+        # labels legible when the whole of it is fitted to the screen.
+        column_gap=90.0 if story_edges is not None or len(keep) <= 150 else 200.0,
     )
     shocked = {s.node for s in result.scenario.shocks} if result is not None else set()
 
