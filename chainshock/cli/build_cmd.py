@@ -149,6 +149,9 @@ def _info(json_out: bool) -> None:
             table.add_row(f"  {k}", f"{v:>6,}")
         out.print(table)
     out.print(f"sources {doc['sources']:,}, facts {doc['facts']:,}, evidence rows {doc['evidence']:,}")
+    filed = doc["edges_from_filings"]
+    out.print(f"edges with evidence extracted from filings {filed['edges']:,} "
+              f"({filed['also_curated']:,} also curated, {filed['filings_only']:,} from filings only)")
 
 
 def _info_from_manifest() -> dict[str, Any] | None:
@@ -165,12 +168,13 @@ def _info_from_manifest() -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None  # the full reader says what is wrong
     summary, tables = manifest.get("summary"), manifest.get("tables", {})
-    if not summary or not all(t in tables for t in ("sources", "facts", "evidence")):
+    if not summary or "edges_from_filings" not in summary or not all(t in tables for t in ("sources", "facts", "evidence")):
         return None
     return {
         "nodes": summary["nodes"],
         "edges": summary["edges"],
         "roles": summary["roles"],
+        "edges_from_filings": summary["edges_from_filings"],
         "sources": tables["sources"]["rows"],
         "facts": tables["facts"]["rows"],
         "evidence": tables["evidence"]["rows"],
@@ -184,6 +188,8 @@ def _info_from_manifest() -> dict[str, Any] | None:
 
 
 def _info_from_tables() -> dict[str, Any]:
+    from chainshock.graph.snapshot import edges_from_filings
+
     snap = _open_snapshot()
     companies = snap.nodes[snap.nodes["label"] == "Company"]
     roles: Counter[str] = Counter(r for rs in companies["roles"] for r in rs)
@@ -194,6 +200,7 @@ def _info_from_tables() -> dict[str, Any]:
         "sources": len(snap.sources),
         "facts": len(snap.facts),
         "evidence": len(snap.evidence),
+        "edges_from_filings": edges_from_filings(snap.edges, snap.evidence, snap.sources),
         "snapshot": {
             "path": str(snap.path),
             "content_hash": snap.content_hash,
@@ -391,7 +398,7 @@ def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) 
                 where = src.get("accession") or src.get("url") or ev["source_id"]
                 quote = ev["quote"] or ev.get("locator") or ""
                 quote = quote if len(quote) <= 160 else quote[:159].rstrip() + "…"
-                out.print(f"      source [{ev['grade']}]: {where} ({ev['as_of']}) “{quote}”", markup=False, emoji=False)
+                out.print(f"      source: [{ev['grade']}] {where} ({ev['as_of']}) “{quote}”", markup=False, emoji=False)
             if not hop.evidence:
                 out.print("      source: none recorded (not shown as fact)", markup=False)
 

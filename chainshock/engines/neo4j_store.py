@@ -28,7 +28,7 @@ from typing import Any
 from chainshock.errors import BackendError
 
 from .property_graph import PropertyGraph
-from .result import QueryResult, to_plain
+from .result import TIMEOUT_S, QueryResult, to_plain
 
 __all__ = [
     "START_HINT",
@@ -143,7 +143,10 @@ def _query_error(err: BaseException, uri: str) -> BackendError:
                 f"refused: queries run in a read-only transaction and this one writes (Neo4j: {message})"
             )
         if "TimedOut" in code or "Terminated" in code:
-            return BackendError(f"the query ran past its timeout and was stopped (Neo4j: {message})")
+            return BackendError(
+                "the query ran past its time limit and Neo4j stopped it; narrow it "
+                f"(a LIMIT, fewer hops) or raise --timeout (0: no limit) (Neo4j: {message})"
+            )
         if "SyntaxError" in code:
             return BackendError(f"Neo4j syntax error: {message}")
         return BackendError(f"Neo4j: {message} [{code}]")
@@ -157,8 +160,11 @@ class Neo4jEngine:
 
     name = "neo4j"
 
-    def __init__(self, settings: Neo4jSettings):
+    def __init__(self, settings: Neo4jSettings, *, timeout: float = TIMEOUT_S):
+        if timeout < 0:
+            raise BackendError("--timeout must be 0 (no limit) or more")
         self.settings = settings
+        self.timeout = timeout
         self._driver = connect(settings)
 
     def run(
@@ -170,15 +176,19 @@ class Neo4jEngine:
     ) -> QueryResult:
         """Run ``query`` in a read transaction with ``params`` as parameters.
 
-        ``timeout`` (seconds) is the transaction timeout the server enforces.
+        ``timeout`` (seconds) is the transaction timeout the server enforces;
+        ``None`` uses the engine's limit (``TIMEOUT_S`` unless made with
+        another), 0 means no limit.
         """
         import neo4j
 
         if not query.strip():
             raise BackendError("the query is empty")
         bound = dict(params or {})
+        limit = self.timeout if timeout is None else timeout
 
-        @neo4j.unit_of_work(timeout=timeout)
+        # the server's transaction timeout: Neo4j itself stops a runaway query
+        @neo4j.unit_of_work(timeout=limit or None)
         def work(tx: Any) -> tuple[list[str], list[list[Any]]]:
             result = tx.run(query, bound)
             keys = list(result.keys())
