@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -137,7 +137,7 @@ def _shock(
         if a.startswith("Warning: "):
             err.print(f"[yellow]warning:[/] {a.removeprefix('Warning: ')}", highlight=False)
 
-    def tables():  # type: ignore[no-untyped-def]
+    def tables() -> dict[str, Any]:
         from chainshock.queries.frames import shock_tables
 
         return shock_tables(result)
