@@ -23,9 +23,10 @@ Examples
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
+
+from chainshock.graph.records import decode_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,7 +56,7 @@ def _is_estimate(value: Any) -> bool:
 def flatten(props: dict[str, Any] | str | None) -> dict[str, Any]:
     """One level of typed columns from a properties mapping (or its JSON text)."""
     if isinstance(props, str):
-        props = json.loads(props) if props else {}
+        props = decode_json(props)
     out: dict[str, Any] = {}
     for key, value in (props or {}).items():
         if _is_estimate(value):
@@ -99,7 +100,7 @@ def frame(rows: list[dict[str, Any]], columns: list[str] | None = None) -> pd.Da
 def ledger_frame(result: ShockResult) -> pd.DataFrame | None:
     """The ledger as a DataFrame, or None when the result carries no ledger."""
     entries = getattr(result, "ledger", None)
-    if entries is None:
+    if not entries:  # no price moved, or a result from before the ledger
         return None
     names = {i.node: i.name for i in result.impacts}
     rows = []

@@ -27,7 +27,6 @@ True
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections import defaultdict
@@ -257,7 +256,7 @@ def _capex_buckets(result: ShockResult, snapshot: Snapshot | None) -> list[Capex
         for row in snapshot.nodes.itertuples(index=False):
             roles[row.id] = list(row.roles) if row.roles is not None else []
             if row.label == "Product":
-                category[row.id] = json.loads(row.properties or "{}").get("category", "")
+                category[row.id] = snapshot.node(row.id).category
         for row in snapshot.edges[snapshot.edges["type"] == "PRODUCES"].itertuples(index=False):
             makes[row.source].add(category.get(row.target, ""))
 
