@@ -186,7 +186,7 @@ def load_filings(
     model_relations : bool
         Also classify sentences the rules left alone by embedding similarity
         (:mod:`.relations_model`). Off by default: measured on the shared
-        filings it added one evidence row for five times the rules' CPU time.
+        filings it added one evidence row to an edge the rules had.
 
     Returns
     -------
@@ -576,8 +576,8 @@ def _assemble(state: _State, embedder: Embedder | str | None, report: Progress |
     for cid, filer_company in new_companies.items():
         resolver.add(Entry(cid, filer_company.name, filer_company.aliases, filer_company.resolved))
     if emb is not None and model_relations:
-        # off by default: over the shared filings it added one evidence row to an existing
-        # edge for ~57 s of CPU (docs/decisions.md, extraction section)
+        # off by default: over the shared filings it added one evidence row to an
+        # existing edge (docs/decisions.md, extraction section)
         _model_pass(state, resolver, emb, filer_ids, report)
     products = {n.id: getattr(n, "category", "") for n in state.known.nodes if n.label == "Product"}
     curated = defaultdict(list)
