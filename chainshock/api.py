@@ -141,8 +141,8 @@ def open(
                 f"no chainshock graph found; looked in {looked}. Run `chainshock build` in your project "
                 "folder, or chainshock.open(build=True) to build the bundled dataset there"
             )
+        from chainshock.build import build as run_build
         from chainshock.data import data_dir
-        from chainshock.graph.build import build as run_build
 
         run_build(graph_dir, data_dir())
     snapshot = read_snapshot(graph_dir)
@@ -777,7 +777,7 @@ class Graph:
         node parameter (``company=...``) takes an id, ticker or name.
         ``engine="neo4j"`` uses ``NEO4J_URI``/``NEO4J_USER``/``NEO4J_PASSWORD``.
         """
-        from chainshock.queries.cypher_library import load_library
+        from chainshock.engines.library import load_library
         from chainshock.queries.frames import frame
 
         if engine not in ("embedded", "neo4j"):
@@ -792,16 +792,11 @@ class Graph:
             for key, labels in _NODE_PARAMS.items():
                 if isinstance(given.get(key), str):
                     given[key] = self.resolve(given[key], labels)
-        if engine == "embedded":
-            from chainshock.graph.embedded import EmbeddedEngine
+        from chainshock.engines import open_engine
 
-            with EmbeddedEngine.open(self.home / "graph", self.home / "cypher") as emb:
-                result = emb.run(text, given)
-        else:
-            from chainshock.graph.neo4j_store import Neo4jEngine, resolve_settings
-
-            with Neo4jEngine(resolve_settings(None, None, None)) as neo:
-                result = neo.run(text, given)
+        folders = {"snapshot_path": self.home / "graph", "folder": self.home / "cypher"} if engine == "embedded" else {}
+        with open_engine(engine, **folders) as eng:  # type: ignore[arg-type]
+            result = eng.run(text, given)
         return frame(result.records(), list(result.columns))
 
     def to_networkx(self, with_evidence: bool = False) -> nx.MultiDiGraph:
@@ -815,7 +810,7 @@ def _company_rows(snapshot: Snapshot, role: str | None, query: str | None) -> li
     """Companies as plain rows, filtered by role and by a case-insensitive substring of id, name, ticker or alias."""
     import json
 
-    from chainshock.graph.lookup import normalise_name
+    from chainshock.graph.names import lookup_key as normalise_name
 
     nodes = snapshot.nodes[snapshot.nodes["label"] == "Company"]
     q = (query or "").strip().lower()
