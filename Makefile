@@ -46,7 +46,9 @@ test: export CHAINSHOCK_REQUIRE_ALL := 1
 test: install
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-neo4j-deps.sh
-	bash scripts/run-pytest.sh --doctest-modules graph loaders queries viz chainshock
+	# doctests run over the package as it installs (chainshock.graph, not graph:
+	# one copy of each module, so examples mix modules freely)
+	bash scripts/run-pytest.sh --doctest-modules $$(bash scripts/layout-tree.sh)/chainshock
 	bash scripts/run-pytest.sh -m "not slow"
 
 ## bench: speed measured as ratios against baselines run in the same process; writes build/bench.json
@@ -58,6 +60,11 @@ bench: install
 ## eval: extraction precision/recall and fact exactness on the labelled filings
 eval: install
 	$(BIN)/python -m chainshock.loaders.edgar.evaluate
+
+## chaos: the fault campaign (not part of `make test`; minutes, not hours): kills, races, faults, fuzzing; prints a table, writes build/chaos.json
+chaos: install
+	bash scripts/ensure-neo4j-deps.sh
+	$(BIN)/python scripts/chaos.py $(CHAOS_ARGS)
 
 ## lint: ruff, mypy, and the layer contract (import-linter; see [tool.importlinter] in pyproject.toml)
 lint: install

@@ -344,10 +344,9 @@ class Company:
 
     @property
     def facts(self) -> pd.DataFrame:
-        import json
-
         import pandas as pd
 
+        from chainshock.graph.records import decode_estimate
         from chainshock.queries.frames import flatten, frame
 
         snap = self._snapshot
@@ -364,9 +363,9 @@ class Company:
                 "accession": src.get("accession"), "url": src.get("url"), "form": src.get("form"),
                 "locator": ev.get("locator"), "quote": ev.get("quote"), "fact_id": f["id"],
             }
-            if f["estimate"]:  # an estimated fact: its range and basis as columns
-                raw = json.loads(f["estimate"]) if isinstance(f["estimate"], str) else f["estimate"]
-                est = flatten({"estimate": raw})
+            estimate = decode_estimate(f["estimate"], f"{f['id']}: estimate")
+            if estimate is not None:  # an estimated fact: its range and basis as columns
+                est = flatten({"estimate": estimate.model_dump(mode="json")})
                 row.update({k: v for k, v in est.items() if k != "estimate"})
             rows.append(row)
         df = frame(rows, None if rows else ["metric", "fiscal_year", "fiscal_period", "period_start",
@@ -777,6 +776,7 @@ class Graph:
         node parameter (``company=...``) takes an id, ticker or name.
         ``engine="neo4j"`` uses ``NEO4J_URI``/``NEO4J_USER``/``NEO4J_PASSWORD``.
         """
+        from chainshock.engines import open_engine
         from chainshock.engines.library import load_library
         from chainshock.queries.frames import frame
 
@@ -787,16 +787,13 @@ class Graph:
         text = query
         if query.strip() in library:
             lib = library[query.strip()]
-            text = lib.text(engine)  # type: ignore[arg-type]
             given = lib.bind({k: str(v) if not isinstance(v, str) else v for k, v in given.items()})
+            text = lib.text("neo4j" if engine == "neo4j" else "embedded", given)
             for key, labels in _NODE_PARAMS.items():
                 if isinstance(given.get(key), str):
                     given[key] = self.resolve(given[key], labels)
-        from chainshock.engines import open_engine
-
-        folders = {"snapshot_path": self.home / "graph", "folder": self.home / "cypher"} if engine == "embedded" else {}
-        with open_engine(engine, **folders) as eng:  # type: ignore[arg-type]
-            result = eng.run(text, given)
+        with open_engine(engine, snapshot_path=self.home / "graph", folder=self.home / "cypher") as opened:
+            result = opened.run(text, given)
         return frame(result.records(), list(result.columns))
 
     def to_networkx(self, with_evidence: bool = False) -> nx.MultiDiGraph:
@@ -808,26 +805,21 @@ class Graph:
 
 def _company_rows(snapshot: Snapshot, role: str | None, query: str | None) -> list[dict[str, Any]]:
     """Companies as plain rows, filtered by role and by a case-insensitive substring of id, name, ticker or alias."""
-    import json
+    from chainshock.graph.names import lookup_key
 
-    from chainshock.graph.names import lookup_key as normalise_name
-
-    nodes = snapshot.nodes[snapshot.nodes["label"] == "Company"]
     q = (query or "").strip().lower()
-    qn = normalise_name(query) if query else ""
+    qn = lookup_key(query) if query else ""
     rows = []
-    for r in nodes.to_dict("records"):
-        roles = list(r["roles"])
-        if role is not None and role not in roles:
+    for node in snapshot.node_records().values():
+        if node.label != "Company" or (role is not None and role not in node.roles):
             continue
-        props = json.loads(r["properties"]) if isinstance(r["properties"], str) else {}
         if q:
-            keys = [r["id"], r["name"], r["ticker"] or "", r["cik"] or "", *props.get("aliases", [])]
-            if not any(q in str(k).lower() or (qn and qn in normalise_name(str(k))) for k in keys):
+            keys = [node.id, node.name, node.ticker or "", node.cik or "", *node.aliases]
+            if not any(q in str(k).lower() or (qn and qn in lookup_key(str(k))) for k in keys):
                 continue
-        country = props.get("country")
+        country = node.get("country")
         rows.append({
-            "id": r["id"], "name": r["name"], "ticker": r["ticker"], "cik": r["cik"], "roles": ", ".join(roles),
+            "id": node.id, "name": node.name, "ticker": node.ticker, "cik": node.cik, "roles": ", ".join(node.roles),
             "country": country.split(":", 1)[-1].upper() if isinstance(country, str) else None,
         })
     return sorted(rows, key=lambda x: x["name"].lower())

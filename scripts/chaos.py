@@ -56,10 +56,9 @@ sys.path.insert(0, str(REPO / "tests"))
 BIN = Path(sys.executable).parent / "chainshock"
 TRACEBACK = "Traceback (most recent call last)"
 
-from chainshock.graph.integrity import check_snapshot, list_versions, restore_snapshot  # noqa: E402
-from chainshock.graph.snapshot import TABLES, read_snapshot  # noqa: E402
-
 from chainshock.errors import ChainshockError  # noqa: E402
+from chainshock.graph.integrity import check_snapshot, restore_snapshot  # noqa: E402
+from chainshock.graph.snapshot import TABLES, read_snapshot  # noqa: E402
 
 
 def say(message: str) -> None:
@@ -130,22 +129,33 @@ _WRITER = textwrap.dedent(
 )
 
 
-def campaign_builds(work: Path, filings: Path, kills: int, e2e_kills: int, rng: random.Random) -> dict[str, Any]:
+def campaign_builds(work: Path, filings: Path, kills: int, e2e_kills: int, rng: random.Random,
+                    tables_from: Path | None = None, e2e_window: float = 300.0) -> dict[str, Any]:
     home = work / "builds"
     path = home / "graph"
-    say("builds: the old snapshot (bundled data), then one full `build --filings` for the new one")
+    say("builds: the old snapshot (bundled data)")
     proc = cli(home, "build")
     assert proc.returncode == 0, proc.stderr
     old = snapshot_state(path)[1]
-    t0 = time.monotonic()
-    proc = cli(home, "build", "--filings", str(filings))
-    build_seconds = time.monotonic() - t0
-    assert proc.returncode == 0, proc.stderr
-    new_e2e = snapshot_state(path)[1]
     tables = work / "filings-tables"
-    shutil.copytree(path.resolve(), tables, ignore=shutil.ignore_patterns("manifest.json", ".*"))
+    if tables_from is None:
+        say("builds: one full `build --filings` for the new snapshot (its time bounds the end-to-end kills)")
+        t0 = time.monotonic()
+        proc = cli(home, "build", "--filings", str(filings))
+        build_seconds = time.monotonic() - t0
+        assert proc.returncode == 0, proc.stderr
+        new_e2e = snapshot_state(path)[1]
+        shutil.copytree(path.resolve(), tables, ignore=shutil.ignore_patterns("manifest.json", ".*"))
+        restore_snapshot(path, TABLES, old)
+    else:
+        # the tables of an earlier `build --filings` (checked in full first); builds are deterministic
+        state, new_e2e = snapshot_state(tables_from)
+        assert state == "ok", new_e2e
+        shutil.copytree(tables_from.resolve(), tables, ignore=shutil.ignore_patterns("manifest.json", ".*"))
+        build_seconds = e2e_window / 1.1
     outcomes: dict[str, int] = {"old": 0, "new": 0, "partial": 0}
     details: list[dict[str, Any]] = []
+    details_new: set[str] = set()  # intact snapshots other than the expected new one (should stay empty)
     tracebacks = 0
 
     def after_kill(kind: str, at: float, new: str, was_running: bool, stderr: str) -> None:
@@ -154,7 +164,10 @@ def campaign_builds(work: Path, filings: Path, kills: int, e2e_kills: int, rng: 
         if state != "ok":
             outcome = "partial"
         else:
-            outcome = "old" if value == old else "new" if value == new else "partial"
+            # intact (every size and hash checked): the old snapshot, or the one this writer makes
+            outcome = "old" if value == old else "new"
+            if value not in (old, new):
+                details_new.add(value)
         outcomes[outcome] += 1
         tracebacks += TRACEBACK in stderr
         details.append({"kind": kind, "kill_at_s": round(at, 3), "running": was_running, "snapshot": outcome,
@@ -186,7 +199,7 @@ def campaign_builds(work: Path, filings: Path, kills: int, e2e_kills: int, rng: 
     for _ in range(3):
         p = writer()
         t = wait_ready(p)
-        out, err = p.communicate()
+        _, err = p.communicate()
         write_times.append(time.monotonic() - t)
         assert p.returncode == 0, err
         new_w = snapshot_state(path)[1]
@@ -219,7 +232,9 @@ def campaign_builds(work: Path, filings: Path, kills: int, e2e_kills: int, rng: 
             "snapshot_partial": outcomes["partial"],
             "tracebacks": tracebacks,
             "staging_left_after_next_build": leftovers,
-            "build_filings_seconds": round(build_seconds, 1),
+            "build_filings_seconds": round(build_seconds, 1) if tables_from is None else None,
+            "e2e_kill_window_seconds": round(1.1 * build_seconds, 1),
+            "unexpected_intact_versions": sorted(details_new),
             "write_seconds": round(write_seconds, 3),
         },
         "summary": f"{len(details)} kills ({killed_running} mid-run): old {outcomes['old']}, new {outcomes['new']}, "
@@ -342,7 +357,8 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
     from chainshock.engines.neo4j_store import Neo4jSettings, connect
 
     home = work / "neo4j"
-    proc = cli(home, "build")
+    # the small curated test dataset: a load is minutes on a loaded machine even so
+    proc = cli(home, "build", "--data", str(REPO / "tests" / "data" / "curated-mini"))
     assert proc.returncode == 0, proc.stderr
     port = free_port()
     start_args = ["neo4j", "start", "--port", str(port), "--heap", "768m", "--json"]
@@ -371,11 +387,13 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
                 raise RuntimeError(f"neo4j start failed: {p.stderr.strip()}")
 
     refs: dict[str, tuple[dict[str, int], str, float]] = {}
+    printed: list[str] = [proc.stdout + proc.stderr]  # everything the commands printed, checked for the password
     try:
         # references: a clean MERGE load and a clean bulk load
         t0 = time.monotonic()
         p = cli(home, "neo4j", "load", "--json", timeout=1800)
         assert p.returncode == 0, p.stderr
+        printed.append(p.stdout + p.stderr)
         snapshot_counts = json.loads(p.stdout)["sent"]
         refs["merge"] = (*_neo4j_digest(settings), time.monotonic() - t0)
         empty_database()
@@ -405,8 +423,10 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
                 _, err = kill9(p)
                 hung = True
             first_tb = TRACEBACK in err
+            printed.append(err)
             ensure_running()
             rerun = cli(home, *args, "--json", timeout=1800)
+            printed.append(rerun.stdout + rerun.stderr)
             used = method
             if rerun.returncode != 0 and method == "bulk" and "already holds" in rerun.stderr:
                 used = "merge"  # a half-finished bulk left data: the idempotent load finishes the job
@@ -428,10 +448,11 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
                 os.kill(pid, signal.SIGKILL)
     converged = sum(d["converged"] for d in details)
     tracebacks = sum(d["traceback"] for d in details)
+    leaks = sum(password in text for text in printed)
     return {
         "name": "Neo4j killed during load",
         "runs": len(details),
-        "ok": converged == len(details) and tracebacks == 0 and not any(d["hung"] for d in details),
+        "ok": converged == len(details) and tracebacks == 0 and not any(d["hung"] for d in details) and not leaks,
         "figures": {
             "kills": len(details),
             "merge_kills": sum(d["method"] == "merge" for d in details),
@@ -443,6 +464,8 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
             "merge_seconds": round(refs["merge"][2], 1),
             "bulk_seconds": round(refs["bulk"][2], 1),
             "bulk_equals_merge": refs["merge"][1] == refs["bulk"][1],
+            "outputs_checked_for_password": len(printed),
+            "password_printed": leaks,
         },
         "summary": f"{len(details)} kills: {converged} re-runs converged to the clean load's counts and properties",
         "details": details,
@@ -481,7 +504,7 @@ def _reported(dest: Path) -> set[str]:
     return {f"{e.get('accession', '')}/{e.get('what', '')}" for e in json.loads(log.read_text())["errors"]}
 
 
-def campaign_edgar(work: Path, filings: Path, resume_kills: int, rng: random.Random) -> dict[str, Any]:
+def campaign_edgar(work: Path, filings: Path, resume_kills: int, rng: random.Random, rounds: int = 3) -> dict[str, Any]:
     from edgar_fake import FakeEdgar, RandomFaults, serve
 
     base = FakeEdgar(filings)
@@ -511,19 +534,32 @@ def campaign_edgar(work: Path, filings: Path, resume_kills: int, rng: random.Ran
                                                    for r in reported if "/" in r))
         return right, wrong, extra, lost
 
-    say("edgar: a fetch through 429 storms, 5xx, stalls and truncated bodies")
-    faulty = FakeEdgar(filings, RandomFaults(seed=rng.randrange(1 << 30)))
-    with serve(faulty) as url:
-        t0 = time.monotonic()
-        run = run_fetch(url, work / "edgar-faulty")
-        faulty_seconds = time.monotonic() - t0
-    right, wrong, extra, lost = compare(work / "edgar-faulty")
-    rate_faulty = faulty.max_per_window()
-    tracebacks = TRACEBACK in run.stderr
+    ref_requests = len(base.log)
+    say(f"edgar: {rounds} fetches through 429 storms, 5xx, stalls and truncated bodies")
+    right = wrong = extra = lost = requests = 0
+    faulty_seconds = 0.0
+    faults: dict[str, int] = {}
+    rates = []
+    tracebacks = False
+    failed_runs = []
+    for k in range(rounds):
+        faulty = FakeEdgar(filings, RandomFaults(seed=rng.randrange(1 << 30)))
+        with serve(faulty) as url:
+            t0 = time.monotonic()
+            run = run_fetch(url, work / f"edgar-faulty-{k}")
+            faulty_seconds += time.monotonic() - t0
+        r = compare(work / f"edgar-faulty-{k}")
+        right, wrong, extra, lost = right + r[0], wrong + r[1], extra + r[2], lost + r[3]
+        requests += len(faulty.log)
+        for key, v in faulty.faults.items():
+            faults[key] = faults.get(key, 0) + v
+        rates.append(faulty.max_per_window())
+        tracebacks = tracebacks or TRACEBACK in run.stderr
+        if run.returncode != 0:
+            failed_runs.append(run.stderr.strip()[-300:])
 
     say(f"edgar: {resume_kills} fetches killed with kill -9, then resumed")
     resumes = []
-    rates = [rate_faulty]
     for i in range(resume_kills):
         dest = work / f"edgar-resume-{i}"
         state = FakeEdgar(filings, RandomFaults(seed=rng.randrange(1 << 30), storm_every=0))
@@ -531,47 +567,53 @@ def campaign_edgar(work: Path, filings: Path, resume_kills: int, rng: random.Ran
             p = subprocess.Popen([sys.executable, "-c", _FETCH, url, str(dest), ",".join(tickers)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                  env=env_for(work / "edgar-home"), start_new_session=True)
-            at = rng.uniform(0.2, 0.9) * ref_seconds * 1.5
-            time.sleep(at)
+            # kill -9 after a random number of requests, so the kill lands mid-fetch
+            after = rng.randint(1, max(1, ref_requests - 2))
+            t0 = time.monotonic()
+            while len(state.log) < after and p.poll() is None and time.monotonic() - t0 < 300:
+                time.sleep(0.01)
+            at = time.monotonic() - t0
             was_running, _ = kill9(p)
             before = len(_mirror(dest))
             hits_before = len(state.log)
             again = run_fetch(url, dest)
             rates.append(state.max_per_window())
-        r_right, r_wrong, r_extra, r_lost = compare(dest)
+        r_right, r_wrong, _, r_lost = compare(dest)
         temp_left = sum(1 for f in (dest / "edgar").rglob(".*") if f.is_file()) if (dest / "edgar").is_dir() else 0
         tracebacks += TRACEBACK in again.stderr
-        resumes.append({"kill_at_s": round(at, 2), "running": was_running, "files_before_resume": before,
+        resumes.append({"kill_after_requests": after, "kill_at_s": round(at, 2), "running": was_running, "files_before_resume": before,
                         "requests_before_kill": hits_before, "resume_exit": again.returncode,
                         "right": r_right, "wrong": r_wrong, "lost": r_lost, "temp_files_left": temp_left})
     max_rate = max(rates)
-    resumed_ok = all(r["resume_exit"] == 0 and r["wrong"] == 0 and r["lost"] == 0 for r in resumes)
-    ok = (run.returncode == 0 and wrong == 0 and extra == 0 and lost == 0 and max_rate <= 10
+    resumed_ok = all(r["running"] and r["resume_exit"] == 0 and r["wrong"] == 0 and r["lost"] == 0 for r in resumes)
+    ok = (not failed_runs and wrong == 0 and extra == 0 and lost == 0 and max_rate <= 10
           and not tracebacks and resumed_ok)
     return {
         "name": "live EDGAR under faults",
-        "runs": 1 + len(resumes),
+        "runs": rounds + len(resumes),
         "ok": ok,
         "figures": {
+            "faulty_fetches": rounds,
             "documents": len(reference),
             "reported_missing_in_reference": len(ref_reported),
             "right": right,
             "wrong": wrong,
             "lost": lost,
-            "requests": len(faulty.log),
-            "faults_injected": dict(faulty.faults),
+            "requests": requests,
+            "faults_injected": faults,
             "max_requests_in_any_second": max_rate,
-            "mean_rate_per_second": round(len(faulty.log) / faulty_seconds, 2) if faulty_seconds else None,
+            "mean_rate_per_second": round(requests / faulty_seconds, 2) if faulty_seconds else None,
             "fault_free_seconds": round(ref_seconds, 1),
             "faulty_seconds": round(faulty_seconds, 1),
             "resumes_after_kill": len(resumes),
-            "resumes_ok": sum(r["resume_exit"] == 0 and r["wrong"] == 0 and r["lost"] == 0 for r in resumes),
+            "resumes_ok": sum(r["running"] and r["resume_exit"] == 0 and r["wrong"] == 0 and r["lost"] == 0 for r in resumes),
             "tracebacks": int(tracebacks),
         },
-        "summary": f"{len(reference)} documents: {right} right, {wrong} wrong, {lost} lost; "
-                   f"max {max_rate} requests in any second; {len(resumes)} kill+resume",
+        "summary": f"{rounds} x {len(reference)} documents under {sum(faults.values())} faults: {right} right, "
+                   f"{wrong} wrong, {lost} lost; max {max_rate} requests in any second; "
+                   f"{sum(r['running'] for r in resumes)} kill -9 mid-fetch + resume",
         "resumes": resumes,
-        "fetch_error": run.stderr.strip()[-300:] if run.returncode else "",
+        "fetch_errors": failed_runs,
     }
 
 
@@ -636,9 +678,8 @@ def campaign_disk_full(work: Path, trials: int, rng: random.Random) -> dict[str,
             free = shutil.disk_usage(mount).free
             leave = rng.randint(0, size)  # less room than the new snapshot needs
             filler = mount / "filler"
-            with open(filler, "wb") as fh:
-                with contextlib.suppress(OSError):
-                    fh.write(b"\0" * max(0, free - leave))
+            with open(filler, "wb") as fh, contextlib.suppress(OSError):
+                fh.write(b"\0" * max(0, free - leave))
             p = cli(home, "build", "--data", str(data_dir()))
             state, value = snapshot_state(home / "graph")
             lines = [ln for ln in p.stderr.strip().splitlines() if ln.strip()]
@@ -693,6 +734,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", choices=CAMPAIGNS, help="run only this campaign (repeatable)")
     ap.add_argument("--kills", type=int, default=50, help="kills inside the snapshot write (default 50)")
     ap.add_argument("--e2e-kills", type=int, default=5, help="kills of the whole build --filings (default 5)")
+    ap.add_argument("--tables-from", type=Path, help="a snapshot an earlier `build --filings` wrote: skip the "
+                    "reference build (a full build --filings takes long on a loaded machine)")
+    ap.add_argument("--e2e-window", type=float, default=300.0,
+                    help="with --tables-from: end-to-end kills land in [0, this many seconds] (default 300)")
+    ap.add_argument("--combine", type=Path, nargs="+", help="only print the table of these chaos JSON files and "
+                    "write their union to --out (for campaigns run as separate processes)")
     ap.add_argument("--race-rounds", type=int, default=4, help="builds raced by readers (default 4)")
     ap.add_argument("--neo4j-kills", type=int, default=10, help="Neo4j kills, MERGE and bulk alternating (default 10)")
     ap.add_argument("--resume-kills", type=int, default=3, help="EDGAR fetches killed and resumed (default 3)")
@@ -702,6 +749,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=REPO / "build" / "chaos.json")
     ap.add_argument("--keep-work", action="store_true", help="keep the working folder")
     args = ap.parse_args(argv)
+    if args.combine:
+        docs = [json.loads(p.read_text()) for p in args.combine]
+        results = [c for d in docs for c in d["campaigns"]]
+        doc = {**docs[0], "seconds": max(d["seconds"] for d in docs), "ok": all(d["ok"] for d in docs),
+               "campaigns": results, "parts": [str(p) for p in args.combine]}
+        args.out.write_text(json.dumps(doc, indent=2, default=str) + "\n")
+        _print_table(results, args.out, doc["seconds"])
+        return 0 if doc["ok"] else 1
     if not (args.filings / "edgar").is_dir():
         print(f"error: no EDGAR fixtures at {args.filings}; pass --filings or set CHAINSHOCK_FILINGS", file=sys.stderr)
         return 2
@@ -711,7 +766,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     results: list[dict[str, Any]] = []
     runners: dict[str, Callable[[], dict[str, Any]]] = {
-        "builds": lambda: campaign_builds(work, args.filings, args.kills, args.e2e_kills, rng),
+        "builds": lambda: campaign_builds(work, args.filings, args.kills, args.e2e_kills, rng,
+                                          args.tables_from, args.e2e_window),
         "concurrency": lambda: campaign_concurrency(work, args.race_rounds),
         "neo4j": lambda: campaign_neo4j(work, args.neo4j_kills, rng),
         "edgar": lambda: campaign_edgar(work, args.filings, args.resume_kills, rng),

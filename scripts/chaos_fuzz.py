@@ -204,8 +204,8 @@ def _drive(counter: Counter, strategy: st.SearchStrategy[Any], body: Callable[[A
 
 
 def run_all(work: Path, filings: Path, examples: int, rng_seed: int) -> list[dict[str, Any]]:
+    from chainshock.build import build as build_snapshot
     from chainshock.engines.library import load_library, parse_adhoc_params
-    from chainshock.graph.build import build as build_snapshot
     from chainshock.graph.lookup import resolve_node
     from chainshock.graph.schema import validate_graph
     from chainshock.graph.snapshot import read_snapshot
@@ -286,7 +286,7 @@ def run_all(work: Path, filings: Path, examples: int, rng_seed: int) -> list[dic
         c = Counter(name)
         t0 = time.monotonic()
 
-        def parse_json(value: Any, parse: Callable[[Any], Any] = parse) -> None:
+        def parse_json(value: Any, parse: Callable[[Any], Any] = parse, c: Counter = c) -> None:
             if isinstance(value, bytes):
                 c.run(lambda: parse(json.loads(value)), (ValueError,), value[:200])
             else:
@@ -297,8 +297,8 @@ def run_all(work: Path, filings: Path, examples: int, rng_seed: int) -> list[dic
         record(c, time.monotonic() - t0)
 
     # inline XBRL: byte mutations of a real 10-K/10-Q (first 300 kB, the parser recovers from the cut)
-    htm = [p for p in sorted(edgar.glob("filings/*/*/*.htm"), key=lambda p: p.stat().st_size)
-           if b"nonFraction" in p.read_bytes()[:2_000_000]][0]
+    htm = next(p for p in sorted(edgar.glob("filings/*/*/*.htm"), key=lambda p: p.stat().st_size)
+               if b"nonFraction" in p.read_bytes()[:2_000_000])
     base_bytes = htm.read_bytes()[:300_000]
     c = Counter("inline XBRL")
     t0 = time.monotonic()
@@ -348,7 +348,7 @@ def run_all(work: Path, filings: Path, examples: int, rng_seed: int) -> list[dic
     def params(draw: st.DrawFn) -> tuple[str, dict[str, Any], list[str]]:
         q = library[draw(st.sampled_from(names))]
         keys = [p.name for p in q.params]
-        given_keys = draw(st.lists(st.sampled_from(keys + ["extra", "n"]) if keys else st.just("extra"), max_size=4))
+        given_keys = draw(st.lists(st.sampled_from([*keys, "extra", "n"]) if keys else st.just("extra"), max_size=4))
         given = {k: draw(anything) for k in given_keys}
         pairs = draw(st.lists(st.text(max_size=30) | st.builds(lambda k, v: f"{k}={v}", st.sampled_from(keys or ["n"]),
                                                               st.text(max_size=20)), max_size=3))

@@ -28,7 +28,7 @@ from chainshock.engines.library import (
     parse_query,
     split_pair,
 )
-from chainshock.engines.result import QueryResult
+from chainshock.engines.result import MEMORY_MB, PRINT_ROWS, TIMEOUT_S, QueryResult
 from chainshock.errors import BackendError
 
 from ._common import emit_json, err, guarded, out
@@ -71,14 +71,23 @@ def run_query(
     uri: str | None = None,
     user: str | None = None,
     password: str | None = None,
+    timeout: float = TIMEOUT_S,
+    memory_mb: int = MEMORY_MB,
 ) -> QueryResult:
-    """Run ``text`` read-only on ``engine`` (opened here, closed after)."""
+    """Run ``text`` read-only on ``engine`` (opened here, closed after), within ``timeout`` seconds."""
     from chainshock.engines import open_engine
 
+    from .query_guard import guard
+
     with open_engine(
-        engine, uri=uri, user=user, password=password, log=lambda m: err.print(m, markup=False)
+        engine, uri=uri, user=user, password=password, log=lambda m: err.print(m, markup=False),
+        timeout=timeout, memory_mb=memory_mb,
     ) as opened:
-        return opened.run(text, params)
+        if engine != "embedded":
+            return opened.run(text, params)
+        # the embedded engine runs in this process: watch it (see query_guard)
+        with guard(timeout, memory_mb, getattr(opened, "interrupt", None)):
+            return opened.run(text, params)
 
 
 # Library parameters that name a node: a user may give an id, a ticker or a
@@ -146,12 +155,18 @@ def _print_list(library: dict[str, LibraryQuery], as_json: bool) -> None:
     out.print("* has a Neo4j and an embedded variant (see the file's `why:` line)", style="dim")
 
 
-def _print_result(result: QueryResult, title: str | None) -> None:
-    cells = [[format_value(v) for v in row] for row in result.rows]
+def _print_result(result: QueryResult, title: str | None, max_rows: int = PRINT_ROWS) -> None:
+    shown = result.rows if not max_rows else result.rows[:max_rows]
+    cells = [[format_value(v) for v in row] for row in shown]
     widths = [
         max([len(col), *(len(r[i]) for r in cells)]) for i, col in enumerate(result.columns)
     ]
     caption = f"{len(result.rows)} rows · {result.engine}"
+    if len(shown) < len(result.rows):
+        caption = (
+            f"first {len(shown):,} of {len(result.rows):,} rows · {result.engine} "
+            "(--max-rows 0 shows all, --json prints all)"
+        )
     if sum(widths) + 3 * len(widths) + 1 <= out.width or len(result.columns) <= 2:
         table = Table(title=title, caption=caption)
         for col in result.columns:
@@ -206,6 +221,15 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--password", help="Neo4j password (prefer NEO4J_PASSWORD).", show_default=False),
         ] = None,
+        timeout: Annotated[
+            float, typer.Option("--timeout", help="Stop the query after this many seconds (0: no limit).")
+        ] = TIMEOUT_S,
+        memory: Annotated[
+            int, typer.Option("--memory", help="Embedded engine: memory cap for the query, in MB.")
+        ] = MEMORY_MB,
+        max_rows: Annotated[
+            int, typer.Option("--max-rows", help="Print at most this many rows in the table (0: all).")
+        ] = PRINT_ROWS,
         csv: CsvOpt = None,
         parquet: ParquetOpt = None,
         xlsx: XlsxOpt = None,
@@ -228,20 +252,26 @@ def register(app: typer.Typer) -> None:
         label: str | None = None
         if name is not None:
             lib_query = get_query(name)
-            text, params, label = lib_query.text(engine), _library_params(lib_query, pairs), name
+            params, label = _library_params(lib_query, pairs), name
+            text = lib_query.text(engine, params)
         elif file is not None:
             if not file.is_file():
                 raise BackendError(f"--file {file}: no such file")
             raw = file.read_text(encoding="utf-8")
             if raw.lstrip().startswith("// name:"):
                 file_query = parse_query(raw, file)
-                text, params, label = file_query.text(engine), _library_params(file_query, pairs), file_query.name
+                params, label = _library_params(file_query, pairs), file_query.name
+                text = file_query.text(engine, params)
             else:
                 text, params = raw, parse_adhoc_params(pairs)
         else:
             text, params = str(query), parse_adhoc_params(pairs)
         check(csv, parquet, xlsx)
-        result = run_query(text, params, engine, uri=uri, user=user, password=password)
+        if timeout < 0 or max_rows < 0 or memory < 64:
+            raise BackendError("--timeout and --max-rows take 0 (no limit) or more, --memory at least 64 (MB)")
+        result = run_query(
+            text, params, engine, uri=uri, user=user, password=password, timeout=timeout, memory_mb=memory
+        )
 
         def tables() -> dict[str, Any]:
             from chainshock.queries.frames import frame
@@ -260,4 +290,4 @@ def register(app: typer.Typer) -> None:
                 }
             )
         else:
-            _print_result(result, label)
+            _print_result(result, label, max_rows)

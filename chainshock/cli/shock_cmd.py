@@ -265,10 +265,10 @@ def _print(result: ShockResult) -> None:
                       title_justify="left", show_edge=False, pad_edge=False)
         for col in ("index", "input", "low", "high", "swing"):
             table.add_column(col, justify="left" if col in ("index", "input") else "right")
-        for sens in result.sensitivity:
-            if sens.swing > 0:
-                table.add_row(f"{sens.index} ({sens.weighting})", sens.input, _pct(sens.low), _pct(sens.high),
-                              f"{sens.swing * 100:.3f} pp")
+        for srow in result.sensitivity:
+            if srow.swing > 0:
+                table.add_row(f"{srow.index} ({srow.weighting})", srow.input, _pct(srow.low), _pct(srow.high),
+                              f"{srow.swing * 100:.3f} pp")
         out.print(table)
         out.print()
     if result.capex is not None:

@@ -21,6 +21,7 @@ from chainshock.errors import BackendError
 
 from .library import ENGINES as ENGINE_KINDS
 from .library import EngineKind
+from .result import MEMORY_MB, TIMEOUT_S
 
 if TYPE_CHECKING:
     from .neo4j_store import Neo4jSettings
@@ -35,7 +36,8 @@ class Engine(Protocol):
 
     ``run`` refuses writes (the engine's own read-only mode), passes
     ``params`` as query parameters (never spliced into the text) and stops a
-    query that runs longer than ``timeout`` seconds (``None``: no limit).
+    query that runs longer than ``timeout`` seconds (``None``: the engine's
+    limit, ``result.TIMEOUT_S`` by default; 0: no limit).
     Errors are :class:`chainshock.errors.BackendError` with a one-line
     message.
     """
@@ -68,6 +70,8 @@ def open_engine(
     password: str | None = None,
     database: str | None = None,
     log: Callable[[str], None] | None = None,
+    timeout: float = TIMEOUT_S,
+    memory_mb: int = MEMORY_MB,
 ) -> Engine:
     """Open the engine ``kind`` (``"embedded"`` or ``"neo4j"``), ready to run.
 
@@ -87,6 +91,9 @@ def open_engine(
         Neo4j only: passed to :func:`.neo4j_store.resolve_settings`.
     log : callable, optional
         Embedded only: told when the database is (re)built.
+    timeout, memory_mb : float, int
+        Every query's time limit in seconds (0: none) and, embedded only, the
+        buffer pool in MB (``result.TIMEOUT_S``, ``result.MEMORY_MB``).
 
     Returns
     -------
@@ -106,9 +113,9 @@ def open_engine(
     if kind == "embedded":
         from .embedded import EmbeddedEngine
 
-        return EmbeddedEngine.open(snapshot_path, folder, log=log)
+        return EmbeddedEngine.open(snapshot_path, folder, log=log, timeout=timeout, memory_mb=memory_mb)
     if kind == "neo4j":
         from .neo4j_store import Neo4jEngine, resolve_settings
 
-        return Neo4jEngine(settings or resolve_settings(uri, user, password, database))
+        return Neo4jEngine(settings or resolve_settings(uri, user, password, database), timeout=timeout)
     raise BackendError(f"unknown engine {kind!r}: use embedded or neo4j")

@@ -31,12 +31,13 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from chainshock.errors import BackendError, SnapshotError
-from chainshock.graph.snapshot import read_snapshot
+from chainshock.errors import BackendError
+from chainshock.graph.integrity import check_snapshot
+from chainshock.graph.snapshot import TABLES
 from chainshock.home import home, snapshot_dir
 
-from .property_graph import PROJECTION_VERSION, ColumnType, PropertyGraph, project
-from .result import QueryResult, to_plain
+from .property_graph import PROJECTION_VERSION, ColumnType, PropertyGraph, project_snapshot
+from .result import MEMORY_MB, TIMEOUT_S, QueryResult, to_plain
 
 __all__ = [
     "DB_NAME",
@@ -50,8 +51,7 @@ __all__ = [
 
 DB_NAME = "graph.lbug"
 _STAMP = "stamp.json"
-# Buffer pools: ladybug defaults to ~80% of RAM; a CLI query needs little.
-_READ_POOL = 512 * 1024**2
+# Buffer pools: ladybug defaults to ~80% of RAM; a CLI query needs little (result.MEMORY_MB).
 _BUILD_POOL = 2 * 1024**3
 _FILE_STATEMENTS = ("COPY", "LOAD", "EXPORT", "IMPORT", "INSTALL", "ATTACH", "DETACH", "USE")
 
@@ -104,13 +104,13 @@ def build_database(graph: PropertyGraph, path: Path) -> None:
             cols = ", ".join(f"{_q(c)} {_ddl_type(t)}" for c, t in tables[0].columns.items())
             conn.execute(f"CREATE REL TABLE {_q(rtype)}({pairs}, {cols})")
         for label, table in graph.nodes.items():
-            if table.rows:
+            if len(table):
                 file = staging / f"node-{label}.parquet"
                 pq.write_table(table.arrow(), file)
                 conn.execute(f"COPY {_q(label)} FROM '{file}'")
         for rtype, tables in graph.rel_types().items():
             for t in tables:
-                if not t.rows:
+                if not len(t):
                     continue
                 file = staging / f"rel-{rtype}-{t.from_label}-{t.to_label}.parquet"
                 pq.write_table(t.arrow(), file)
@@ -169,13 +169,9 @@ def ensure_database(
     """
     snapshot_path = Path(snapshot_path) if snapshot_path else snapshot_dir()
     folder = Path(folder) if folder else embedded_dir()
-    manifest = snapshot_path / "manifest.json"
-    if not manifest.exists():
-        raise SnapshotError(f"no snapshot at {snapshot_path}; run `chainshock build` first")
-    try:
-        content_hash = str(json.loads(manifest.read_text()).get("content_hash", ""))
-    except ValueError as e:
-        raise SnapshotError(f"{manifest} is not valid JSON; rebuild with `chainshock build`") from e
+    # sizes always, hashes on a version's first open: a damaged snapshot fails here too
+    _, manifest_doc = check_snapshot(snapshot_path, TABLES)
+    content_hash = str(manifest_doc.get("content_hash", ""))
     db_path = folder / DB_NAME
     with _locked(folder):
         stamp = _read_stamp(folder)
@@ -188,7 +184,7 @@ def ensure_database(
             return db_path
         if log:
             log(f"building the embedded Cypher database from snapshot {content_hash} in {folder}")
-        graph = project(read_snapshot(snapshot_path))
+        graph = project_snapshot(snapshot_path)
         tmp = folder / f".{DB_NAME}.building-{os.getpid()}"
         try:
             build_database(graph, tmp)
@@ -251,9 +247,19 @@ def _first_line(err: BaseException) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
-def _engine_error(err: BaseException) -> BackendError:
+def _engine_error(err: BaseException, timeout: float = 0.0, memory_mb: int = MEMORY_MB) -> BackendError:
     text = str(err).strip()
     first = _first_line(err)
+    if first == "Interrupted." and timeout:
+        return BackendError(
+            f"the query ran past its time limit ({timeout:g} s) and was stopped; narrow it "
+            "(a LIMIT, fewer hops) or raise --timeout (0: no limit)"
+        )
+    if "buffer pool is full" in text:
+        return BackendError(
+            f"the query needs more memory than the embedded engine's cap ({memory_mb} MB) and was stopped; "
+            "narrow it (a LIMIT, fewer hops) or raise --memory"
+        )
     if "read-only" in text.lower():
         return BackendError(
             "refused: queries run in a read-only transaction and this one writes "
@@ -281,11 +287,14 @@ class EmbeddedEngine:
 
     name = "embedded"
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, *, timeout: float = TIMEOUT_S, memory_mb: int = MEMORY_MB):
         lb = _ladybug()
+        if timeout < 0 or memory_mb < 64:
+            raise BackendError("--timeout must be 0 (no limit) or more, --memory at least 64 (MB)")
+        self.timeout, self.memory_mb = timeout, memory_mb
         try:
             self._db = lb.Database(
-                str(db_path), read_only=True, buffer_pool_size=_READ_POOL, max_num_threads=2
+                str(db_path), read_only=True, buffer_pool_size=memory_mb * 1024**2, max_num_threads=2
             )
         except RuntimeError as e:
             raise BackendError(
@@ -301,9 +310,12 @@ class EmbeddedEngine:
         snapshot_path: Path | None = None,
         folder: Path | None = None,
         log: Callable[[str], None] | None = None,
+        *,
+        timeout: float = TIMEOUT_S,
+        memory_mb: int = MEMORY_MB,
     ) -> EmbeddedEngine:
-        """Build the database if stale, then open it read-only."""
-        return cls(ensure_database(snapshot_path, folder, log=log))
+        """Build the database if stale, then open it read-only (each query bounded in time and memory)."""
+        return cls(ensure_database(snapshot_path, folder, log=log), timeout=timeout, memory_mb=memory_mb)
 
     def run(
         self,
@@ -314,18 +326,17 @@ class EmbeddedEngine:
     ) -> QueryResult:
         """Run one read-only statement with ``params`` passed as parameters.
 
-        ``timeout`` (seconds) interrupts a query that runs longer.
+        ``timeout`` (seconds) interrupts a query that runs longer; ``None``
+        uses the engine's limit (``TIMEOUT_S`` unless opened with another),
+        0 means no limit.
         """
         check_statement(query)
-        self._conn.set_query_timeout(0 if timeout is None else max(1, round(timeout * 1000)))
+        limit = self.timeout if timeout is None else timeout
+        self._conn.set_query_timeout(max(1, round(limit * 1000)) if limit else 0)
         try:
             result = self._conn.execute(query, dict(params or {}))
         except RuntimeError as e:
-            if timeout is not None and "interrupt" in str(e).lower():
-                raise BackendError(
-                    f"the query ran longer than its {timeout:g} s timeout and was stopped"
-                ) from None
-            raise _engine_error(e) from e
+            raise _engine_error(e, limit, self.memory_mb) from e
         if isinstance(result, list):  # several statements slipped through
             raise BackendError("one statement per query, please")
         columns = list(result.get_column_names())
@@ -334,6 +345,10 @@ class EmbeddedEngine:
             rows.append([to_plain(v) for v in result.get_next()])
         result.close()
         return QueryResult(columns=columns, rows=rows, engine=self.name, params=dict(params or {}))
+
+    def interrupt(self) -> None:
+        """Ask the running query to stop (from another thread)."""
+        self._conn.interrupt()
 
     def close(self) -> None:
         self._conn.close()

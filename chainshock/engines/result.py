@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["QueryResult", "normalise_rows", "to_plain"]
+__all__ = ["MEMORY_MB", "PRINT_ROWS", "TIMEOUT_S", "QueryResult", "normalise_rows", "to_plain"]
+
+# Bounds on one query (``chainshock cypher --timeout/--memory/--max-rows``): a
+# runaway query stops with a one-line error instead of holding the machine.
+TIMEOUT_S = 30.0  # both engines; 0 means no limit
+MEMORY_MB = 512  # the embedded engine's buffer pool
+PRINT_ROWS = 1000  # rows shown in the table view (--json prints them all)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from support import MINI
 
+from chainshock.build import build
 from chainshock.errors import SnapshotError
 from chainshock.graph import integrity
-from chainshock.graph.build import build
 from chainshock.graph.integrity import (
     MARKER,
     check_snapshot,

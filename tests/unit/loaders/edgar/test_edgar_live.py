@@ -1,22 +1,19 @@
 """Live mode against a local EDGAR stand-in that serves the fixtures and misbehaves.
 
-The server on 127.0.0.1 answers the first request for each path with 429,
-the second with 500, stalls once past the client's timeout, and only then
-serves the fixture. Nothing here touches the internet.
+The server (``tests/edgar_fake.py``, shared with ``make chaos``) on 127.0.0.1
+answers the first request for each path with 429, the second with 500,
+stalls once past the client's timeout, and only then serves the fixture.
+Nothing here touches the internet.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
-import time
-from collections import defaultdict
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from edgar_fake import FakeEdgar, serve
 from edgar_support import known_records
 
 from chainshock.errors import FilingError
@@ -26,75 +23,22 @@ from chainshock.loaders.edgar.live import EdgarClient, TokenBucket, check_user_a
 UA = "Chainshock Tests tests@example.com"
 
 
-class _Server:
-    def __init__(self, filings: Path, faults: bool) -> None:
-        self.filings = filings / "edgar"
-        self.faults = faults
-        self.hits: dict[str, int] = defaultdict(int)
-        self.log: list[tuple[float, str, str]] = []  # (time, path, user agent)
-        self.lock = threading.Lock()
-
-    def body_for(self, path: str) -> bytes | None:
-        if path == "/files/company_tickers.json":
-            rows = {}
-            for i, f in enumerate(sorted((self.filings / "submissions").glob("CIK*.json"))):
-                doc = json.loads(f.read_bytes())
-                rows[str(i)] = {"cik_str": int(doc["cik"]), "ticker": doc["tickers"][0], "title": doc["name"]}
-            return json.dumps(rows).encode()
-        if path.startswith("/submissions/"):
-            f = self.filings / "submissions" / path.rsplit("/", 1)[1]
-        elif path.startswith("/api/xbrl/companyfacts/"):
-            f = self.filings / "companyfacts" / path.rsplit("/", 1)[1]
-        elif path.startswith("/Archives/edgar/data/"):
-            _, _, _, _, cik, nodash, name = path.split("/")
-            matches = [d for d in (self.filings / "filings" / cik).glob("*") if d.name.replace("-", "") == nodash]
-            f = matches[0] / name if matches else self.filings / "missing"
-        else:
-            return None
-        return f.read_bytes() if f.is_file() else None
+def _fixed_faults(path: str, n: int) -> str | None:
+    """429, then 500, then (for submissions) a stall past the client's timeout, then the document."""
+    if n == 1:
+        return "429"
+    if n == 2:
+        return "500"
+    if n == 3 and path.startswith("/submissions/"):
+        return "stall"
+    return None
 
 
 @pytest.fixture()
-def server(filings: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, _Server]]:
-    state = _Server(filings, faults=getattr(request, "param", True))
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            with state.lock:
-                state.hits[self.path] += 1
-                n = state.hits[self.path]
-                state.log.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
-            if state.faults and n == 1:
-                self.send_response(429)
-                self.send_header("Retry-After", "0")
-                self.end_headers()
-                return
-            if state.faults and n == 2:
-                self.send_error(500)
-                return
-            if state.faults and n == 3 and self.path.startswith("/submissions/"):
-                time.sleep(0.6)  # past the client's timeout: it must retry
-            body = state.body_for(self.path)
-            if body is None:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def server(filings: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, FakeEdgar]]:
+    state = FakeEdgar(filings, _fixed_faults if getattr(request, "param", True) else None)
+    with serve(state) as url:
+        yield url, state
 
 
 def _client() -> EdgarClient:
@@ -108,7 +52,7 @@ def test_refuses_without_descriptive_user_agent(tmp_path: Path) -> None:
     assert check_user_agent(UA) == UA
 
 
-def test_fetch_survives_faults_mirrors_layout_and_loads(tmp_path: Path, server: tuple[str, _Server]) -> None:
+def test_fetch_survives_faults_mirrors_layout_and_loads(tmp_path: Path, server: tuple[str, FakeEdgar]) -> None:
     url, state = server
     dest = fetch(["NVDA"], UA, tmp_path / "mirror", base_url=url, archives_url=url, client=_client(), per_form=2)
     edgar = dest / "edgar"
@@ -128,7 +72,7 @@ def test_fetch_survives_faults_mirrors_layout_and_loads(tmp_path: Path, server: 
     assert not [s for s in records.skipped if "could not parse" in s[1]]
 
 
-def test_rate_never_exceeds_ten_per_second(tmp_path: Path, server: tuple[str, _Server]) -> None:
+def test_rate_never_exceeds_ten_per_second(tmp_path: Path, server: tuple[str, FakeEdgar]) -> None:
     url, state = server
     fetch(["NVDA", "AAPL"], UA, tmp_path / "m", base_url=url, archives_url=url, client=_client(), per_form=2)
     times = sorted(t for t, _, _ in state.log)
@@ -139,7 +83,7 @@ def test_rate_never_exceeds_ten_per_second(tmp_path: Path, server: tuple[str, _S
 
 
 @pytest.mark.parametrize("server", [False], indirect=True)
-def test_resume_fetches_only_what_is_missing(tmp_path: Path, server: tuple[str, _Server]) -> None:
+def test_resume_fetches_only_what_is_missing(tmp_path: Path, server: tuple[str, FakeEdgar]) -> None:
     url, state = server
     dest = tmp_path / "m"
     fetch(["NVDA"], UA, dest, base_url=url, archives_url=url, client=_client())
@@ -154,7 +98,7 @@ def test_resume_fetches_only_what_is_missing(tmp_path: Path, server: tuple[str, 
     assert not [p for p in dest.rglob("*") if p.name.startswith(".nvda")]  # no temporary files left
 
 
-def test_unknown_ticker_is_a_clear_error(tmp_path: Path, server: tuple[str, _Server]) -> None:
+def test_unknown_ticker_is_a_clear_error(tmp_path: Path, server: tuple[str, FakeEdgar]) -> None:
     url, _ = server
     with pytest.raises(FilingError, match="not in EDGAR's ticker list"):
         fetch(["ZZZZ"], UA, tmp_path, base_url=url, archives_url=url, client=_client())
