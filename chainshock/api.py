@@ -485,7 +485,7 @@ class Shock:
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table: prices, quarters, paths, indexes (and ledger once the engine provides it)."""
+        """Every table: prices, quarters, paths, indexes, ledger and balance (when the engine provides them)."""
         from chainshock.queries.frames import shock_tables
 
         return shock_tables(self.result)

@@ -148,14 +148,15 @@ def run(
     top_k: int | None = None,
     horizon: int | None = None,
     start: str | None = None,
+    allow_extreme: bool = False,
 ) -> Any:
     """Run a :class:`Scenario` object the way :func:`~.shock.run_scenario` runs a file.
 
-    Same overrides, same name resolution, same engine; for scenarios built
+    Same overrides, bounds, name resolution and engine; for scenarios built
     in memory (inline shocks, sweeps). Returns a :class:`~.result.ShockResult`.
     """
     from .contracts import parse_quarter
-    from .shock import prepare, run_shock
+    from .shock import _check_bounds, prepare, run_shock
 
     if start is not None:
         parse_quarter(start)
@@ -163,5 +164,6 @@ def run(
     for key, value in (("draws", draws), ("seed", seed), ("top_k", top_k), ("horizon_quarters", horizon)):
         if value is not None:
             updates[key] = value
+    _check_bounds(scenario, allow_extreme)
     ready = prepare(snapshot, scenario.model_copy(update=updates), where)
     return run_shock(snapshot, ready, file=str(file) if file is not None else None, start=start)

@@ -106,14 +106,15 @@ def ledger_frame(result: ShockResult) -> pd.DataFrame | None:
     rows = []
     for e in entries:
         row = e.model_dump() if hasattr(e, "model_dump") else dict(e)
-        row.setdefault("name", names.get(row.get("node", "")))
+        if not row.get("name"):
+            row["name"] = names.get(row.get("node", ""))
         rows.append(row)
     extra = [c for c in (rows[0] if rows else {}) if c not in LEDGER_COLUMNS]
     return frame(rows, [*LEDGER_COLUMNS, *extra])
 
 
 def shock_tables(result: ShockResult) -> dict[str, pd.DataFrame]:
-    """``prices``, ``quarters``, ``paths``, ``indexes`` (and ``ledger`` when present)."""
+    """``prices``, ``quarters``, ``paths``, ``indexes``, and ``ledger`` and ``balance`` when the result has them."""
     prices = []
     quarters = []
     for imp in result.impacts:
@@ -154,6 +155,9 @@ def shock_tables(result: ShockResult) -> dict[str, pd.DataFrame]:
     ledger = ledger_frame(result)
     if ledger is not None:
         tables["ledger"] = ledger
+    balance = getattr(result, "balance", None)
+    if balance:
+        tables["balance"] = frame([b.model_dump() if hasattr(b, "model_dump") else dict(b) for b in balance])
     return tables
 
 

@@ -131,10 +131,11 @@ def test_report_view_and_exports(g, tmp_path):
     assert v.save(tmp_path / "v.html").stat().st_size > 10_000
     [xlsx] = s.export(tmp_path / "s.xlsx")
     sheets = pd.read_excel(xlsx, sheet_name=None)
-    assert set(sheets) == {"prices", "quarters", "paths", "indexes"}
+    assert set(sheets) == set(s.tables)
+    assert {"prices", "quarters", "paths", "indexes"} <= set(sheets)
     assert sheets["prices"]["price_change"].tolist() == pytest.approx(s.prices["price_change"].tolist())
     files = s.export(tmp_path / "s.parquet")
-    assert [f.name for f in files] == ["s.parquet", "s-quarters.parquet", "s-paths.parquet", "s-indexes.parquet"]
+    assert [f.name for f in files] == ["s.parquet"] + [f"s-{name}.parquet" for name in list(s.tables)[1:]]
     assert pd.read_parquet(files[0])["price_change"].tolist() == pytest.approx(s.prices["price_change"].tolist())
     with pytest.raises(ChainshockError, match=r"\.csv, \.parquet or \.xlsx"):
         s.export(tmp_path / "s.txt")

@@ -118,7 +118,7 @@ def test_flatten_turns_estimates_into_typed_columns():
 def test_shock_tables_have_numeric_columns_and_no_json_text():
     r = _result("a", [_impact("company:x", 0.05, [0.0, 0.05], margin_hit_usd=1e9)])
     t = shock_tables(r)
-    assert set(t) == {"prices", "quarters", "paths", "indexes"}  # no ledger in this result
+    assert {"prices", "quarters", "paths", "indexes"} <= set(t) <= {"prices", "quarters", "paths", "indexes", "ledger", "balance"}
     prices = t["prices"]
     for col in ("price_change", "p5", "p95", "margin_hit_usd", "windfall_usd"):
         assert prices[col].dtype.kind == "f", col
@@ -129,7 +129,7 @@ def test_shock_tables_have_numeric_columns_and_no_json_text():
 
 
 def test_ledger_frame_follows_the_issue_10_interface():
-    assert ledger_frame(_result("a", [_impact("company:x", 0.0)])) is None
+    assert ledger_frame(SimpleNamespace(impacts=[], ledger=None)) is None  # type: ignore[arg-type]
     entries = [{"node": "company:x", "quarter": "2026Q1", "revenue_change_usd": 2.0, "cost_change_usd": 1.0,
                 "operating_income_change_usd": 1.0}]
     fake = SimpleNamespace(impacts=[_impact("company:x", 0.0)], ledger=entries)
