@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         if split == "test":
             results.append(evaluate(args.filings, split, docs, resolver, unseen_only=True))
     n_rel = sum(len(d.get("relations") or []) for d in docs.values())
-    summary = {"corpus": {"filings": len(docs), "relations": n_rel, "path": str(args.corpus.relative_to(REPO)) if args.corpus.is_relative_to(REPO) else str(args.corpus)},
+    summary: dict[str, Any] = {"corpus": {"filings": len(docs), "relations": n_rel, "path": str(args.corpus.relative_to(REPO)) if args.corpus.is_relative_to(REPO) else str(args.corpus)},
                "results": results, "seconds": round(time.perf_counter() - start, 1)}
     test = next((r for r in results if r["split"] == "test"), None)
     passed = ok(test) if test else True
