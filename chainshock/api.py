@@ -141,8 +141,8 @@ def open(
                 f"no chainshock graph found; looked in {looked}. Run `chainshock build` in your project "
                 "folder, or chainshock.open(build=True) to build the bundled dataset there"
             )
+        from chainshock.build import build as run_build
         from chainshock.data import data_dir
-        from chainshock.graph.build import build as run_build
 
         run_build(graph_dir, data_dir())
     snapshot = read_snapshot(graph_dir)
@@ -344,10 +344,9 @@ class Company:
 
     @property
     def facts(self) -> pd.DataFrame:
-        import json
-
         import pandas as pd
 
+        from chainshock.graph.records import decode_estimate
         from chainshock.queries.frames import flatten, frame
 
         snap = self._snapshot
@@ -364,9 +363,9 @@ class Company:
                 "accession": src.get("accession"), "url": src.get("url"), "form": src.get("form"),
                 "locator": ev.get("locator"), "quote": ev.get("quote"), "fact_id": f["id"],
             }
-            if f["estimate"]:  # an estimated fact: its range and basis as columns
-                raw = json.loads(f["estimate"]) if isinstance(f["estimate"], str) else f["estimate"]
-                est = flatten({"estimate": raw})
+            estimate = decode_estimate(f["estimate"], f"{f['id']}: estimate")
+            if estimate is not None:  # an estimated fact: its range and basis as columns
+                est = flatten({"estimate": estimate.model_dump(mode="json")})
                 row.update({k: v for k, v in est.items() if k != "estimate"})
             rows.append(row)
         df = frame(rows, None if rows else ["metric", "fiscal_year", "fiscal_period", "period_start",
@@ -455,7 +454,7 @@ class ShockComparison:
     def __repr__(self) -> str:
         c = self.comparison
         top = [r for r in c.prices if r.delta is not None][:3]
-        moved = ", ".join(f"{r.name} {_fmt_pct(r.delta)}" for r in top)
+        moved = ", ".join(f"{r.name} {(r.delta or 0.0) * 100:+.2f} pp" for r in top)
         return f"<ShockComparison {c.a!r} → {c.b!r}: largest differences (b − a) {moved or 'none'}>"
 
     def _repr_html_(self) -> str:
@@ -541,7 +540,7 @@ class Shock:
 
         target = Path(path)
         formats = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
-        fmt = formats.get(target.suffix.lower())
+        fmt: Any = formats.get(target.suffix.lower())
         if fmt is None:
             raise ExportError(f"{target}: use a file ending in .html, .md or .json")
         doc = build_report(self.result, self._snapshot)
@@ -707,17 +706,43 @@ class Graph:
         """
         from chainshock.queries import catalog
 
-        overrides = {"draws": draws, "seed": seed, "top_k": top_k, "horizon": horizon, "start": start}
         if isinstance(scenario, Mapping):
-            result = catalog.run(self.snapshot, catalog.inline(scenario), **overrides)
+            result = catalog.run(
+                self.snapshot, catalog.inline(scenario), draws=draws, seed=seed, top_k=top_k, horizon=horizon, start=start
+            )
         else:
             from chainshock.queries.shock import run_scenario
 
-            path = catalog.locate(scenario)
+            path = catalog.locate(Path(scenario))
             result = run_scenario(
                 self.snapshot, path, draws=draws, seed=seed, top_k=top_k, horizon=horizon, start=start
             )
         return Shock(result=result, _snapshot=self.snapshot)
+
+    def sweep(
+        self,
+        spec: str,
+        scenario: str | os.PathLike[str] | Mapping[str, float] | None = None,
+        **overrides: Any,
+    ) -> pd.DataFrame:
+        """Run once per value of ``spec`` (``"hbm=10:50:10"``: percent), the rest of ``scenario`` held.
+
+        Returns the long table ``chainshock shock --sweep ... --csv`` writes:
+        pct, kind (price or index), node, name, change, margin_hit_usd.
+        """
+        from chainshock.queries import catalog
+        from chainshock.queries.frames import sweep_frame
+        from chainshock.queries.scenario import scenario_from_shock
+        from chainshock.queries.sweep import parse_sweep, sweep
+
+        parsed = parse_sweep(spec)
+        if scenario is None:
+            base = scenario_from_shock(parsed.node, parsed.values[0]).model_copy(update={"name": f"{parsed.node} sweep"})
+        elif isinstance(scenario, Mapping):
+            base = catalog.inline(scenario)
+        else:
+            base = catalog.load(Path(scenario))[0]
+        return sweep_frame(sweep(self.snapshot, base, parsed, **overrides))
 
     def paths(self, source: str, target: str, *, max_hops: int = 4, limit: int = 5) -> pd.DataFrame:
         """Supply paths (one row per hop, with its first evidence), shortest first."""
@@ -751,7 +776,8 @@ class Graph:
         node parameter (``company=...``) takes an id, ticker or name.
         ``engine="neo4j"`` uses ``NEO4J_URI``/``NEO4J_USER``/``NEO4J_PASSWORD``.
         """
-        from chainshock.queries.cypher_library import load_library
+        from chainshock.engines import open_engine
+        from chainshock.engines.library import load_library
         from chainshock.queries.frames import frame
 
         if engine not in ("embedded", "neo4j"):
@@ -761,21 +787,13 @@ class Graph:
         text = query
         if query.strip() in library:
             lib = library[query.strip()]
-            text = lib.text(engine)
             given = lib.bind({k: str(v) if not isinstance(v, str) else v for k, v in given.items()})
+            text = lib.text("neo4j" if engine == "neo4j" else "embedded", given)
             for key, labels in _NODE_PARAMS.items():
                 if isinstance(given.get(key), str):
                     given[key] = self.resolve(given[key], labels)
-        if engine == "embedded":
-            from chainshock.graph.embedded import EmbeddedEngine
-
-            with EmbeddedEngine.open(self.home / "graph", self.home / "cypher") as emb:
-                result = emb.run(text, given)
-        else:
-            from chainshock.graph.neo4j_store import Neo4jEngine, resolve_settings
-
-            with Neo4jEngine(resolve_settings(None, None, None)) as neo:
-                result = neo.run(text, given)
+        with open_engine(engine, snapshot_path=self.home / "graph", folder=self.home / "cypher") as opened:
+            result = opened.run(text, given)
         return frame(result.records(), list(result.columns))
 
     def to_networkx(self, with_evidence: bool = False) -> nx.MultiDiGraph:
@@ -787,26 +805,21 @@ class Graph:
 
 def _company_rows(snapshot: Snapshot, role: str | None, query: str | None) -> list[dict[str, Any]]:
     """Companies as plain rows, filtered by role and by a case-insensitive substring of id, name, ticker or alias."""
-    import json
+    from chainshock.graph.names import lookup_key
 
-    from chainshock.graph.lookup import normalise_name
-
-    nodes = snapshot.nodes[snapshot.nodes["label"] == "Company"]
     q = (query or "").strip().lower()
-    qn = normalise_name(query) if query else ""
+    qn = lookup_key(query) if query else ""
     rows = []
-    for r in nodes.to_dict("records"):
-        roles = list(r["roles"])
-        if role is not None and role not in roles:
+    for node in snapshot.node_records().values():
+        if node.label != "Company" or (role is not None and role not in node.roles):
             continue
-        props = json.loads(r["properties"]) if isinstance(r["properties"], str) else {}
         if q:
-            keys = [r["id"], r["name"], r["ticker"] or "", r["cik"] or "", *props.get("aliases", [])]
-            if not any(q in str(k).lower() or (qn and qn in normalise_name(str(k))) for k in keys):
+            keys = [node.id, node.name, node.ticker or "", node.cik or "", *node.aliases]
+            if not any(q in str(k).lower() or (qn and qn in lookup_key(str(k))) for k in keys):
                 continue
-        country = props.get("country")
+        country = node.get("country")
         rows.append({
-            "id": r["id"], "name": r["name"], "ticker": r["ticker"], "cik": r["cik"], "roles": ", ".join(roles),
+            "id": node.id, "name": node.name, "ticker": node.ticker, "cik": node.cik, "roles": ", ".join(node.roles),
             "country": country.split(":", 1)[-1].upper() if isinstance(country, str) else None,
         })
     return sorted(rows, key=lambda x: x["name"].lower())

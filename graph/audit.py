@@ -41,6 +41,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .records import decode_json
+
 __all__ = [
     "GRADES",
     "REQUIRED_PARTIES",
@@ -503,8 +505,6 @@ def audit_tables(tables: Mapping[str, Any], today: dt.date | None = None) -> Aud
     tables a build is about to write, so ``audit`` and ``build --strict``
     judge the same thing.
     """
-    import json
-
     sources: dict[str, SourceInfo] = {}
     for r in tables["sources"].to_dict("records"):
         sources[r["id"]] = SourceInfo(
@@ -514,7 +514,7 @@ def audit_tables(tables: Mapping[str, Any], today: dt.date | None = None) -> Aud
         )
     parties: dict[str, Party] = {}
     for r in tables["nodes"].to_dict("records"):
-        props = json.loads(r["properties"]) if r.get("properties") else {}
+        props = decode_json(r.get("properties"))
         if r["label"] == "Company":
             parties[r["id"]] = Party(
                 id=r["id"], names=(r["name"], *props.get("aliases", ()), *props.get("quote_names", ())),
@@ -528,7 +528,7 @@ def audit_tables(tables: Mapping[str, Any], today: dt.date | None = None) -> Aud
         evidence.setdefault(r["subject_id"], []).append(r)
     edges = [
         {"id": r["id"], "type": r["type"], "source": r["source"], "target": r["target"],
-         "properties": json.loads(r["properties"]) if r.get("properties") else {},
+         "properties": decode_json(r.get("properties")),
          "evidence": evidence.get(r["id"], [])}
         for r in tables["edges"].to_dict("records")
     ]
@@ -554,8 +554,6 @@ def consistency_problems(tables: Mapping[str, Any]) -> list[str]:
       baseline reads);
     - one figure (company, metric, fiscal year, period, period end) recorded with two values.
     """
-    import json
-
     problems: list[str] = []
     facts = tables["facts"].to_dict("records")
     revenue: dict[str, tuple[int, float]] = {}
@@ -567,7 +565,7 @@ def consistency_problems(tables: Mapping[str, Any]) -> list[str]:
     for r in tables["nodes"].to_dict("records"):
         if r["label"] != "Company" or r["id"] not in revenue:
             continue
-        cost = (json.loads(r["properties"]) if r.get("properties") else {}).get("cost_base_usd")
+        cost = decode_json(r.get("properties")).get("cost_base_usd")
         fy, rev = revenue[r["id"]]
         if cost and float(cost["base"]) > rev * 1.0001:
             problems.append(

@@ -18,7 +18,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .schema import Company, Edge, Estimate, Evidence, GraphRecords, Product, Source, edge_id
+from .schema import (
+    Company,
+    Edge,
+    EdgeType,
+    Estimate,
+    Evidence,
+    GraphRecords,
+    Product,
+    Role,
+    Source,
+    edge_id,
+)
 from .snapshot import Snapshot, records_to_tables
 
 __all__ = ["example_records", "example_snapshot"]
@@ -50,21 +61,21 @@ def example_records() -> GraphRecords:
     """
     nodes = [
         Product(id="product:hbm", name="HBM", category="hbm"),
-        Company(id="company:memco", name="MemCo", roles=("memory_producer",), ticker="MEMC",
+        Company(id="company:memco", name="MemCo", roles=(Role.memory_producer,), ticker="MEMC",
                 pass_through=_est(0.6, 0.8, 0.9), evidence=_ev("MemCo makes HBM")),
-        Company(id="company:chipco", name="ChipCo Technology, Inc.", roles=("chip_designer",),
+        Company(id="company:chipco", name="ChipCo Technology, Inc.", roles=(Role.chip_designer,),
                 aliases=("ChipCo",), pass_through=_est(0.5, 0.7, 0.9), evidence=_ev("ChipCo designs GPUs")),
-        Company(id="company:cloudco", name="CloudCo", roles=("hyperscaler",),
+        Company(id="company:cloudco", name="CloudCo", roles=(Role.hyperscaler,),
                 pass_through=_est(0.2, 0.4, 0.6), evidence=_ev("CloudCo rents GPUs")),
     ]
     edges = [
-        Edge(id=edge_id("PRODUCES", "company:memco", "product:hbm"), type="PRODUCES",
+        Edge(id=edge_id("PRODUCES", "company:memco", "product:hbm"), type=EdgeType.PRODUCES,
              source="company:memco", target="product:hbm",
              properties={"market_share": _est(0.4, 0.5, 0.6)}, evidence=_ev("MemCo makes HBM")),
-        Edge(id=edge_id("USES", "company:chipco", "product:hbm"), type="USES",
+        Edge(id=edge_id("USES", "company:chipco", "product:hbm"), type=EdgeType.USES,
              source="company:chipco", target="product:hbm",
              properties={"cost_share": _est(0.2, 0.3, 0.4)}, evidence=_ev("HBM is ChipCo's largest input")),
-        Edge(id=edge_id("SUPPLIES", "company:chipco", "company:cloudco"), type="SUPPLIES",
+        Edge(id=edge_id("SUPPLIES", "company:chipco", "company:cloudco"), type=EdgeType.SUPPLIES,
              source="company:chipco", target="company:cloudco",
              properties={"cost_share": _est(0.1, 0.2, 0.3)}, evidence=_ev("ChipCo sells GPUs to CloudCo")),
     ]

@@ -78,10 +78,27 @@ def resolve_node(nodes: Snapshot | pd.DataFrame, text: str, labels: Iterable[str
     labels : iterable of str, optional
         Only consider nodes with these labels.
 
+    Returns
+    -------
+    str
+        The node's id. An exact id, ticker or CIK wins over a name, a name
+        over an alias, and a unique substring is accepted last.
+
     Raises
     ------
     NotFoundError
-        ``no company matches 'X'; did you mean ...``.
+        ``no company matches 'X'; did you mean ...``, or ``'X' is ambiguous``.
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_snapshot
+    >>> snap = example_snapshot()
+    >>> resolve_node(snap, "MEMC"), resolve_node(snap, "ChipCo Technology"), resolve_node(snap, "cloud")
+    ('company:memco', 'company:chipco', 'company:cloudco')
+    >>> resolve_node(snap, "chipko")
+    Traceback (most recent call last):
+    ...
+    chainshock.errors.NotFoundError: no company matches 'chipko'; did you mean 'ChipCo Technology, Inc.'?
     """
     wanted = set(labels) if labels is not None else None
     query = text.strip().lower()

@@ -21,6 +21,29 @@ def merge_records(base: GraphRecords, extra: GraphRecords) -> GraphRecords:
     edge whose id is already present keeps ``base``'s properties and gains
     ``extra``'s evidence, so a curated relationship confirmed by a filing
     shows both.
+
+    Parameters
+    ----------
+    base : GraphRecords
+        The records that win a tie (the curated data).
+    extra : GraphRecords
+        Records from another source (filings).
+
+    Returns
+    -------
+    GraphRecords
+        A new set of records; neither input is changed.
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_records
+    >>> base = example_records()
+    >>> filed = example_records()
+    >>> filed.edges = [e.model_copy(update={"evidence": (e.evidence[0].model_copy(update={"quote": "as filed"}),)})
+    ...                for e in filed.edges[:1]]
+    >>> merged = merge_records(base, filed)
+    >>> len(merged.nodes) == len(base.nodes), [ev.quote for ev in merged.edges[0].evidence]
+    (True, ['MemCo makes HBM', 'as filed'])
     """
     extra = _same_documents(base, extra)
     merged = GraphRecords(
@@ -119,6 +142,25 @@ def located_in_edges(records: GraphRecords) -> list[Edge]:
 
     These are marked inferred: the company's evidence is about its business,
     not its location (a cited edge in ``edges/locations.yaml`` replaces one).
+
+    Parameters
+    ----------
+    records : GraphRecords
+
+    Returns
+    -------
+    list of Edge
+        The edges to add (none already present).
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_records
+    >>> from chainshock.graph.schema import Country
+    >>> records = example_records()
+    >>> records.nodes.append(Country(id="country:kr", name="South Korea", iso="KR"))
+    >>> records.nodes[1] = records.nodes[1].model_copy(update={"country": "country:kr"})
+    >>> [e.id for e in located_in_edges(records)]
+    ['located_in:company:memco->country:kr']
     """
     explicit = {(e.source, e.target) for e in records.edges if e.type == EdgeType.LOCATED_IN}
     countries = {n.id for n in records.nodes if n.label == "Country"}

@@ -20,7 +20,25 @@ FLOW_TYPES = {"SUPPLIES": False, "PRODUCES": False, "USES": True}
 
 
 def evidence_by_subject(snapshot: Snapshot) -> dict[str, list[dict[str, Any]]]:
-    """Evidence rows grouped by subject id, each joined to its source."""
+    """Evidence rows grouped by subject id, each joined to its source.
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+
+    Returns
+    -------
+    dict of str to list of dict
+        ``subject id -> [{source_id, locator, quote, method, confidence,
+        as_of, title, url, accession}, ...]``.
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_snapshot
+    >>> ev = evidence_by_subject(example_snapshot())
+    >>> [(e["quote"], e["title"]) for e in ev["uses:company:chipco->product:hbm"]]
+    [("HBM is ChipCo's largest input", 'chainshock docs: the example chain')]
+    """
     sources = {row["id"]: row for row in snapshot.sources.to_dict("records")}
     out: dict[str, list[dict[str, Any]]] = {}
     for row in snapshot.evidence.to_dict("records"):
@@ -45,6 +63,25 @@ def to_networkx(snapshot: Snapshot, with_evidence: bool = False) -> nx.MultiDiGr
 
     Node attributes: label, name, roles and the node's properties. Edge
     attributes: type and the edge's properties (and ``evidence`` when asked).
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+    with_evidence : bool
+        Attach each edge's evidence (see :func:`evidence_by_subject`).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_snapshot
+    >>> g = to_networkx(example_snapshot())
+    >>> g.number_of_nodes(), g.number_of_edges()
+    (4, 3)
+    >>> g.edges["company:chipco", "product:hbm", "uses:company:chipco->product:hbm"]["cost_share"]["base"]
+    0.3
     """
     g = nx.MultiDiGraph()
     for node in snapshot.node_records().values():
@@ -63,6 +100,24 @@ def supply_flow_graph(snapshot: Snapshot) -> nx.DiGraph:
 
     Each arc keeps the ids of the stored edges it stands for (``edges``) and
     whether each was traversed against its stored direction (USES).
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+
+    Returns
+    -------
+    networkx.DiGraph
+        Arcs run the way goods and money flow: a product to its buyer.
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_snapshot
+    >>> g = supply_flow_graph(example_snapshot())
+    >>> sorted(g.edges)
+    [('company:chipco', 'company:cloudco'), ('company:memco', 'product:hbm'), ('product:hbm', 'company:chipco')]
+    >>> g["product:hbm"]["company:chipco"]["edges"]
+    [('uses:company:chipco->product:hbm', True)]
     """
     g = nx.DiGraph()
     for row in snapshot.nodes.itertuples(index=False):

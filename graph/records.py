@@ -314,6 +314,12 @@ def edge_records(edges: pd.DataFrame) -> tuple[EdgeRecord, ...]:
     -------
     tuple of EdgeRecord
         One per row, in the table's order (row ``i`` is record ``i``).
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_snapshot
+    >>> [(e.type, e.source) for e in edge_records(example_snapshot().edges)][:2]
+    [('PRODUCES', 'company:memco'), ('SUPPLIES', 'company:chipco')]
     """
     has_product = "product" in edges.columns
     return tuple(

@@ -244,6 +244,7 @@ class Node(_Record):
 
     @property
     def label(self) -> str:
+        """The node's label, its class name (``Company``, ``Product``, ...)."""
         return type(self).__name__
 
     def properties(self) -> dict[str, Any]:
@@ -355,6 +356,13 @@ class Edge(_Record):
     evidence: tuple[Evidence, ...] = ()
 
     def estimate(self, key: str) -> Estimate | None:
+        """A range property (``cost_share``, ``weight``, ...) as an :class:`Estimate`, or None.
+
+        >>> e = Edge(id="x", type="USES", source="company:a", target="product:b",
+        ...          properties={"cost_share": {"low": 0.1, "base": 0.2, "high": 0.3, "basis": "fixture"}})
+        >>> e.estimate("cost_share").base, e.estimate("weight")
+        (0.2, None)
+        """
         value = self.properties.get(key)
         if value is None:
             return None
@@ -391,6 +399,7 @@ class GraphRecords(BaseModel):
     skipped: list[tuple[str, str]] = Field(default_factory=list)  # (path, reason)
 
     def extend(self, other: GraphRecords) -> None:
+        """Append ``other``'s records to these, in place (no de-duplication)."""
         self.nodes.extend(other.nodes)
         self.edges.extend(other.edges)
         self.facts.extend(other.facts)
@@ -442,6 +451,16 @@ def validate_graph(records: GraphRecords, where: dict[str, str] | None = None) -
     -------
     list of Problem
         Empty when the graph is consistent.
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_records
+    >>> records = example_records()
+    >>> validate_graph(records)
+    []
+    >>> records.edges[1] = records.edges[1].model_copy(update={"evidence": ()})
+    >>> [str(p) for p in validate_graph(records, {"uses:company:chipco->product:hbm": "edges/x.yaml:7"})]
+    ['edges/x.yaml:7: uses:company:chipco->product:hbm: has no evidence (every edge and fact needs a source)']
     """
     where = where or {}
     problems: list[Problem] = []

@@ -50,8 +50,10 @@ __all__ = [
     "TABLES",
     "Snapshot",
     "canonical_json",
+    "edges_from_filings",
     "read_snapshot",
     "records_to_tables",
+    "summarise",
     "write_snapshot",
 ]
 
@@ -125,7 +127,14 @@ _SCHEMAS: dict[str, pa.Schema] = {
 
 
 def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and no spaces, so equal data gives equal bytes."""
+    """JSON with sorted keys and no spaces, so equal data gives equal bytes.
+
+    Dates become ISO strings and an :class:`Estimate` its fields.
+
+    >>> import datetime as dt
+    >>> canonical_json({"b": 1, "a": dt.date(2025, 9, 30)})
+    '{"a":"2025-09-30","b":1}'
+    """
 
     def default(obj: Any) -> Any:
         if isinstance(obj, Estimate):
@@ -153,7 +162,28 @@ def _evidence_rows(subject: str, evidence: Iterable[Evidence]) -> list[dict[str,
 
 
 def records_to_tables(records: GraphRecords) -> dict[str, pd.DataFrame]:
-    """Turn validated records into the five snapshot tables (sorted, canonical)."""
+    """Turn validated records into the five snapshot tables (sorted, canonical).
+
+    Parameters
+    ----------
+    records : GraphRecords
+        Records that passed :func:`~chainshock.graph.schema.validate_graph`.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        One frame per name in :data:`TABLES`, rows sorted by key, each node's
+        and edge's properties as canonical JSON.
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_records
+    >>> tables = records_to_tables(example_records())
+    >>> {name: len(frame) for name, frame in tables.items()}
+    {'nodes': 4, 'edges': 3, 'evidence': 6, 'facts': 0, 'sources': 1}
+    >>> tables["nodes"].set_index("id").loc["product:hbm", "properties"]
+    '{"category":"hbm"}'
+    """
     nodes = []
     evidence: list[dict[str, Any]] = []
     for node in records.nodes:
@@ -316,6 +346,46 @@ class Snapshot:
         return str(self.manifest.get("content_hash", ""))
 
 
+def summarise(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, int]]:
+    """Nodes by label, edges by type and companies by role: what ``chainshock info`` shows.
+
+    Kept in the manifest, so ``info`` answers from one small JSON file.
+
+    >>> frames = {"nodes": pd.DataFrame({"label": ["Company", "Product"], "roles": [["foundry"], []]}),
+    ...           "edges": pd.DataFrame({"type": ["PRODUCES"]})}
+    >>> summarise(frames)
+    {'nodes': {'Company': 1, 'Product': 1}, 'edges': {'PRODUCES': 1}, 'roles': {'foundry': 1}}
+    """
+    nodes = tables.get("nodes", pd.DataFrame())
+    edges = tables.get("edges", pd.DataFrame())
+    roles: dict[str, int] = {}
+    if len(nodes) and "roles" in nodes:
+        for rs in nodes.loc[nodes["label"] == "Company", "roles"]:
+            for r in rs if rs is not None else ():
+                roles[str(r)] = roles.get(str(r), 0) + 1
+    summary = {
+        "nodes": {str(k): int(v) for k, v in sorted(nodes["label"].value_counts().items())} if len(nodes) else {},
+        "edges": {str(k): int(v) for k, v in sorted(edges["type"].value_counts().items())} if len(edges) else {},
+        "roles": dict(sorted(roles.items())),
+    }
+    if all(name in tables for name in ("edges", "evidence", "sources")):
+        summary["edges_from_filings"] = edges_from_filings(edges, tables["evidence"], tables["sources"])
+    return summary
+
+
+def edges_from_filings(edges: pd.DataFrame, evidence: pd.DataFrame, sources: pd.DataFrame) -> dict[str, int]:
+    """Edges whose evidence includes a relation extracted from a filing (method ``rule`` or ``model``).
+
+    ``also_curated`` of them carry curated evidence too; ``filings_only`` come from filings alone.
+    """
+    filings = set(sources.loc[sources["kind"] == "filing", "id"])
+    on_edges = evidence[evidence["subject_id"].isin(set(edges["id"]))]
+    extracted = on_edges["source_id"].isin(filings) & on_edges["method"].isin(["rule", "model"])
+    filed = set(on_edges.loc[extracted, "subject_id"])
+    curated = set(on_edges.loc[on_edges["method"] == "curated", "subject_id"])
+    return {"edges": len(filed), "also_curated": len(filed & curated), "filings_only": len(filed - curated)}
+
+
 def write_snapshot(
     tables: Mapping[str, pd.DataFrame],
     path: str | os.PathLike[str],
@@ -339,6 +409,15 @@ def write_snapshot(
     SnapshotError
         When the file system is full, read-only or refuses the write (the
         previous snapshot is left as it was).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from chainshock.graph.examples import example_records
+    >>> folder = Path(tempfile.mkdtemp()) / "graph"
+    >>> final = write_snapshot(records_to_tables(example_records()), folder)
+    >>> folder.is_symlink(), sorted(p.name for p in final.iterdir())[:3]
+    (True, ['edges.parquet', 'evidence.parquet', 'facts.parquet'])
     """
     target = Path(path).absolute()
     try:
@@ -388,6 +467,7 @@ def _write(
                 n: {"rows": counts[n], "bytes": sizes[n], "sha256": digests[n]} for n in sorted(digests)
             },
             "inputs": dict(sorted((inputs or {}).items())),
+            "summary": summarise(tables),
             **dict(extra or {}),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -455,12 +535,36 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     File sizes are checked against the manifest on every open, full hashes
     on the first open of a version (see :mod:`chainshock.graph.integrity`).
 
+    Parameters
+    ----------
+    path : path-like
+        A snapshot directory (or the symlink :func:`write_snapshot` keeps).
+
+    Returns
+    -------
+    Snapshot
+        The tables as DataFrames (missing values as ``None``) and the manifest.
+
     Raises
     ------
     SnapshotError
         When there is no snapshot, a file is missing or damaged (the message
         names it and the fix), or its schema version differs from this
         chainshock's.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from chainshock.graph.examples import example_records
+    >>> folder = Path(tempfile.mkdtemp()) / "graph"
+    >>> _ = write_snapshot(records_to_tables(example_records()), folder)
+    >>> snap = read_snapshot(folder)
+    >>> len(snap.nodes), snap.node("company:memco").ticker
+    (4, 'MEMC')
+    >>> read_snapshot(folder.parent / "nowhere")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    chainshock.errors.SnapshotError: no snapshot at ...nowhere; run `chainshock build` first
     """
     root = Path(path)
     folder, manifest = check_snapshot(root, TABLES)

@@ -19,7 +19,7 @@ Examples
 >>> locate("memory-sqeeze")
 Traceback (most recent call last):
 ...
-chainshock.errors.ScenarioError: no scenario file or shipped scenario named 'memory-sqeeze'; did you mean 'memory-squeeze'? (`chainshock scenarios` lists them)
+chainshock.errors.ScenarioError: no scenario file at memory-sqeeze, nor a shipped scenario by that name; did you mean 'memory-squeeze'? (`chainshock scenarios` lists them)
 >>> inline({"hbm": 30, "dram": 20}).name
 'hbm +30%, dram +20%'
 """
@@ -100,9 +100,9 @@ def locate(ref: str | Path) -> Path:
     if path.exists():
         raise ScenarioError(f"{path} is a directory; give a scenario YAML file")
     close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else f" (shipped: {', '.join(names)})"
+    hint = f"did you mean '{close[0]}'?" if close else f"shipped: {', '.join(names)}"
     raise ScenarioError(
-        f"no scenario file or shipped scenario named '{ref}'{hint} (`chainshock scenarios` lists them)"
+        f"no scenario file at {ref}, nor a shipped scenario by that name; {hint} (`chainshock scenarios` lists them)"
     )
 
 

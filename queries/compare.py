@@ -90,10 +90,10 @@ def compare_results(a: ShockResult, b: ShockResult) -> Comparison:
         pb = y.price_change if y else None
         gap: tuple[float, str] | None = None
         if x and y:
-            qa = {q.quarter: q.price_change for q in x.path}
+            path_a = {q.quarter: q.price_change for q in x.path}
             for q in y.path:
-                if q.quarter in qa:
-                    d = q.price_change - qa[q.quarter]
+                if q.quarter in path_a:
+                    d = q.price_change - path_a[q.quarter]
                     if gap is None or abs(d) > abs(gap[0]) + 1e-15:
                         gap = (d, q.quarter)
         rows.append(

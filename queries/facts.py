@@ -26,13 +26,14 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from chainshock.graph.records import decode_estimate, decode_json
 
 from .matrices import System
 
@@ -84,9 +85,7 @@ class FactRef:
 
 def props(text: Any) -> dict[str, Any]:
     """A node's or edge's properties (JSON text or a mapping) as a dict."""
-    if isinstance(text, Mapping):
-        return dict(text)
-    return json.loads(text) if isinstance(text, str) and text else {}
+    return decode_json(text)
 
 
 def triple(value: Any) -> tuple[float, float, float] | None:
@@ -95,11 +94,11 @@ def triple(value: Any) -> tuple[float, float, float] | None:
     >>> triple({"low": 1, "base": 2, "high": 3}), triple(4), triple(None)
     ((1.0, 2.0, 3.0), (4.0, 4.0, 4.0), None)
     """
-    if isinstance(value, dict) and "base" in value:
-        b = float(value["base"])
-        return float(value.get("low", b)), b, float(value.get("high", b))
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value), float(value), float(value)
+    if (isinstance(value, Mapping) and "base" in value) or (
+        isinstance(value, int | float) and not isinstance(value, bool)
+    ):
+        est = decode_estimate(value)
+        return est.triple() if est is not None else None
     return None
 
 

@@ -23,9 +23,10 @@ Examples
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
+
+from chainshock.graph.records import decode_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,7 +56,7 @@ def _is_estimate(value: Any) -> bool:
 def flatten(props: dict[str, Any] | str | None) -> dict[str, Any]:
     """One level of typed columns from a properties mapping (or its JSON text)."""
     if isinstance(props, str):
-        props = json.loads(props) if props else {}
+        props = decode_json(props)
     out: dict[str, Any] = {}
     for key, value in (props or {}).items():
         if _is_estimate(value):

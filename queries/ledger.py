@@ -45,6 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from .propagation import scatter_matrix
 
@@ -107,8 +108,8 @@ class Balance:
     residual: np.ndarray
 
 
-def _sum_rows(G: object, x: np.ndarray) -> np.ndarray:
-    return np.asarray(G @ x)  # type: ignore[operator]
+def _sum_rows(G: sp.csr_matrix, x: np.ndarray) -> np.ndarray:
+    return np.asarray(G @ x)
 
 
 def price_ledger(

@@ -44,7 +44,6 @@ array([[0. , 0. ],
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -53,7 +52,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from chainshock.errors import DataError
+from chainshock.graph.records import decode_estimate, decode_json
 
 __all__ = [
     "DEFAULT_LAG",
@@ -210,25 +209,12 @@ def value_terms(system: System, ratio: np.ndarray) -> System:
 
 def _estimate(value: Any, where: str) -> tuple[float, float, float] | None:
     """(low, base, high) from an Estimate dict or a plain number."""
-    if value is None:
-        return None
-    if isinstance(value, int | float):
-        v = float(value)
-        return v, v, v
-    if isinstance(value, Mapping) and "base" in value:
-        base = float(value["base"])
-        low = float(value.get("low", base))
-        high = float(value.get("high", base))
-        return low, base, high
-    raise DataError(f"{where}: expected an estimate {{low, base, high}} or a number, got {value!r}")
+    est = decode_estimate(value, where)
+    return est.triple() if est is not None else None
 
 
 def _props(text: Any) -> dict[str, Any]:
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return {}
-    if isinstance(text, Mapping):
-        return dict(text)
-    return dict(json.loads(text))
+    return decode_json(text)
 
 
 def _role_theta(roles: tuple[str, ...]) -> tuple[tuple[float, float, float], str]:

@@ -34,7 +34,29 @@ __all__ = ["Draws", "percentiles", "sample", "triangular"]
 def triangular(
     low: np.ndarray, mode: np.ndarray, high: np.ndarray, draws: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """``len(low) × draws`` triangular draws by the inverse CDF (degenerate ranges allowed)."""
+    """``len(low) × draws`` triangular draws by the inverse CDF (degenerate ranges allowed).
+
+    Parameters
+    ----------
+    low, mode, high : array_like
+        One range per row; ``low == high`` gives that value in every draw.
+    draws : int
+        Columns to draw.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray
+        Shape ``(len(low), draws)``.
+
+    Examples
+    --------
+    >>> x = triangular([0.1, 0.5], [0.2, 0.5], [0.4, 0.5], 10_000, np.random.default_rng(0))
+    >>> x.shape, bool(x[0].min() >= 0.1 and x[0].max() <= 0.4), float(x[1].std())
+    ((2, 10000), True, 0.0)
+    >>> round(float(x[0].mean()), 2)    # the mean of a triangle: (0.1 + 0.2 + 0.4) / 3
+    0.23
+    """
     low, mode, high = (np.asarray(a, dtype=float)[:, None] for a in (low, mode, high))
     u = rng.random((low.shape[0], draws))
     width = high - low
@@ -56,6 +78,7 @@ class Draws:
 
     @property
     def columns(self) -> int:
+        """Columns in all: the base case plus the draws."""
         return int(self.values.shape[1])
 
 
@@ -77,7 +100,32 @@ def _cap_totals(values: np.ndarray, groups: np.ndarray, n: int) -> tuple[np.ndar
 def sample(system: System, draws: int, seed: int | None) -> Draws:
     """Draw every cost share, market share and pass-through ``draws`` times.
 
-    ``draws == 0`` gives the base case only (one column).
+    ``draws == 0`` gives the base case only (one column). A buyer whose
+    drawn cost shares add up to more than 1 is scaled back to 1 in that draw
+    (and counted in ``rescaled``), as is a product's market shares.
+
+    Parameters
+    ----------
+    system : System
+        The price system (:func:`chainshock.queries.matrices.build_system`).
+    draws : int
+        Monte Carlo draws.
+    seed : int or None
+        For the random generator; the same seed gives the same draws.
+
+    Returns
+    -------
+    Draws
+        Column 0 the base case, columns 1.. the draws.
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_snapshot
+    >>> from chainshock.queries.matrices import build_system
+    >>> snap = example_snapshot()
+    >>> d = sample(build_system(snap.nodes, snap.edges), 200, seed=1)
+    >>> d.columns, d.values.shape[0] == len(snap.edges)
+    (201, True)
     """
     base_v = system.base[:, None]
     base_t = system.theta_base[:, None]
@@ -99,7 +147,12 @@ def sample(system: System, draws: int, seed: int | None) -> Draws:
 
 
 def percentiles(x: np.ndarray, axis: int = -1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """P5, P50, P95 over the draw columns (column 0, the base case, excluded)."""
+    """P5, P50, P95 over the draw columns (column 0, the base case, excluded).
+
+    >>> x = np.array([[9.0, *range(1, 101)]])     # base case 9, then draws 1..100
+    >>> [float(p[0]) for p in percentiles(x)]
+    [5.95, 50.5, 95.05]
+    """
     body = np.take(x, np.arange(1, x.shape[axis]), axis=axis)
     p = np.percentile(body, [5, 50, 95], axis=axis)
     return p[0], p[1], p[2]

@@ -60,6 +60,21 @@ def supply_paths(
     limit : int
         Most paths returned, shortest first.
 
+    Returns
+    -------
+    PathsResult
+        Each path's nodes, names and hops; a hop is the best-documented
+        stored edge for its arc, with its properties and evidence.
+
+    Examples
+    --------
+    >>> from chainshock.graph.examples import example_snapshot
+    >>> result = supply_paths(example_snapshot(), "company:memco", "company:cloudco")
+    >>> result.paths[0].names
+    ['MemCo', 'HBM', 'ChipCo Technology, Inc.', 'CloudCo']
+    >>> [(h.type, h.traversed) for h in result.paths[0].edges]
+    [('PRODUCES', 'forward'), ('USES', 'backward'), ('SUPPLIES', 'forward')]
+
     Raises
     ------
     NotFoundError

@@ -74,7 +74,12 @@ def price_operator(A: sp.spmatrix, theta: np.ndarray) -> sp.csr_matrix:
 
 
 def quantity_operator(A: sp.spmatrix) -> sp.csr_matrix:
-    """The demand-pull operator: ``A`` itself (``Δx = A·Δx + Δd``)."""
+    """The demand-pull operator: ``A`` itself (``Δx = A·Δx + Δd``).
+
+    >>> quantity_operator(sp.csr_matrix([[0.0, 0.5], [0.0, 0.0]])).toarray()
+    array([[0. , 0.5],
+           [0. , 0. ]])
+    """
     return sp.csr_matrix(A)
 
 
@@ -289,6 +294,27 @@ def solve(M: sp.spmatrix, s: np.ndarray, *, check: bool = True, ids: Sequence[st
       when ``M`` has a diagonal, started from the partial Neumann sum (GMRES,
       then the Neumann series, if it does not reach the tolerance).
 
+    Parameters
+    ----------
+    M : sparse matrix
+        The operator (:func:`price_operator` or :func:`quantity_operator`).
+    s : ndarray
+        The exogenous shock (price) or final-demand change (quantity).
+    check : bool
+        Run :func:`check_convergence` first (refuse a radius >= 1).
+    ids : sequence of str, optional
+        Node ids, to name a runaway cycle in the error.
+
+    Returns
+    -------
+    ndarray
+        ``Δp`` (or ``Δx``), one value per node.
+
+    Raises
+    ------
+    ConvergenceError
+        When a cycle passes on all of itself or more.
+
     Examples
     --------
     >>> M = sp.csr_matrix([[0.0, 0.5], [0.5, 0.0]])       # a stable two-node cycle
@@ -355,7 +381,11 @@ def _krylov(M: sp.csr_matrix, s: np.ndarray, x0: np.ndarray) -> np.ndarray:
 
 
 def scatter_matrix(cols: np.ndarray, n: int) -> sp.csr_matrix:
-    """``G`` with ``G[cols[e], e] = 1``: sums per-entry values into their buyer rows."""
+    """``G`` with ``G[cols[e], e] = 1``: sums per-entry values into their buyer rows.
+
+    >>> (scatter_matrix(np.array([1, 1, 0]), 2) @ np.array([0.2, 0.3, 0.5])).round(2)
+    array([0.5, 0.5])
+    """
     e = len(cols)
     return sp.csr_matrix((np.ones(e), (cols, np.arange(e))), shape=(n, e))
 

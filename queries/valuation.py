@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .facts import operating_income, props, source_text, triple
+from .facts import FactRef, operating_income, props, source_text, triple
 from .montecarlo import percentiles, triangular
 from .result import IndexBaseline, IndexContribution, IndexImpact, IndexPoint
 from .scenario import Scenario
@@ -156,7 +156,7 @@ def index_impacts(
             sub[:, i] = oi[:, ids[c]]
     pv = present_value(sub, years, vd.tax, vd.rate, vd.persist)  # (Q, m, C)
     refs = {c: operating_income(facts, sources, c) for c in companies}
-    earn = np.array([refs[c].value if refs[c] is not None and refs[c].value > 0 else np.nan for c in companies])
+    earn = np.array([_value(refs[c]) for c in companies])
     earn_d = np.repeat(earn[:, None], C, axis=1)  # an estimated baseline (a converted currency) is drawn too
     rng_e = np.random.default_rng([scenario.seed, 9])
     for i, c in enumerate(companies):
@@ -228,7 +228,7 @@ def index_impacts(
                 earnings_change=float(pe[-1, c, 0]) if np.isfinite(earn[c]) else None,
                 value_change_usd=float(pv[-1, c, 0]) if vd.method == "pv" and cap is not None else None,
                 contribution=float(contrib[c]),
-                earnings_source=refs[companies[c]].source if refs[companies[c]] is not None else "",
+                earnings_source=_source(refs[companies[c]]),
             )
             for c in np.argsort(-np.abs(contrib))[:5]
             if abs(contrib[c]) > 0
@@ -239,7 +239,7 @@ def index_impacts(
                 name=names.get(companies[c], companies[c]),
                 weight=float(ww[c, 0]),
                 earnings_usd=float(earn[c]) if np.isfinite(earn[c]) else None,
-                source=refs[companies[c]].source if refs[companies[c]] is not None else "",
+                source=_source(refs[companies[c]]),
                 earnings_change=float(pe[-1, c, 0]) if np.isfinite(earn[c]) else None,
                 market_cap_usd=float(mv[c, 0]) if mv is not None and mv[c, 0] > 0 else None,
             )
@@ -285,6 +285,14 @@ def index_impacts(
     if views:
         notes.append("Equal-weight views: every member of " + ", ".join(views) + " weighs the same.")
     return out, notes
+
+
+def _value(ref: FactRef | None) -> float:
+    return ref.value if ref is not None and ref.value > 0 else float("nan")
+
+
+def _source(ref: FactRef | None) -> str:
+    return ref.source if ref is not None else ""
 
 
 def _weighted(w: np.ndarray, rel: np.ndarray, known: np.ndarray) -> np.ndarray:

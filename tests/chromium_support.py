@@ -74,8 +74,10 @@ class PageLog:
     requests: list[str] = field(default_factory=list)
 
 
-def open_file(browser: Any, path: Path, *, width: int = 1400, height: int = 900) -> tuple[Any, PageLog]:
-    """Open ``path`` from disk (file://).
+def open_file(
+    browser: Any, path: Path, *, width: int = 1400, height: int = 900, timeout_ms: float | None = None
+) -> tuple[Any, PageLog]:
+    """Open ``path`` from disk (file://); ``timeout_ms`` bounds the page load (Playwright's default: 30 s).
 
     The page's Content-Security-Policy is bypassed: Playwright's polling
     needs ``eval``, and the escaping tests must prove the page safe by its
@@ -92,7 +94,11 @@ def open_file(browser: Any, path: Path, *, width: int = 1400, height: int = 900)
 
     page.on("dialog", on_dialog)
     page.on("request", lambda r: log.requests.append(r.url))
-    page.goto(path.resolve().as_uri(), wait_until="load")
+    try:
+        page.goto(path.resolve().as_uri(), wait_until="load", timeout=timeout_ms)
+    except Exception:
+        page.close()
+        raise
     return page, log
 
 

@@ -28,7 +28,9 @@ def chainshock_cli(*args: str, home: Path, timeout: float = 900) -> subprocess.C
 def start_local_neo4j(home: Path) -> Neo4jSettings:
     """``chainshock neo4j start`` on a free port under ``home``; its settings."""
     port = free_port()
-    proc = chainshock_cli("neo4j", "start", "--port", str(port), "--heap", "768m", "--json", home=home)
+    proc = chainshock_cli(
+        "neo4j", "start", "--port", str(port), "--heap", "768m", "--pagecache", "256m", "--json", home=home
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"chainshock neo4j start failed ({proc.returncode}): {proc.stderr.strip()}")
     info = json.loads(proc.stdout)

@@ -27,7 +27,6 @@ True
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections import defaultdict
@@ -257,7 +256,7 @@ def _capex_buckets(result: ShockResult, snapshot: Snapshot | None) -> list[Capex
         for row in snapshot.nodes.itertuples(index=False):
             roles[row.id] = list(row.roles) if row.roles is not None else []
             if row.label == "Product":
-                category[row.id] = json.loads(row.properties or "{}").get("category", "")
+                category[row.id] = snapshot.node(row.id).category
         for row in snapshot.edges[snapshot.edges["type"] == "PRODUCES"].itertuples(index=False):
             makes[row.source].add(category.get(row.target, ""))
 
@@ -460,13 +459,13 @@ def _summary(
         )
     if downstream:
         lead = max(downstream, key=lambda i: i.price_change)
-        paths = sorted((p for p in result.paths if p.target == lead.node), key=lambda p: -p.contribution)
+        lead_paths = sorted((p for p in result.paths if p.target == lead.node), key=lambda p: -p.contribution)
         text = f"How and when: {short_name(lead.name, 40)}'s price rises most downstream, {pct(lead.price_change)}"
-        if paths:
-            text += f", {paths[0].share:.0%} of it along {' → '.join(short_name(n, 40) for n in paths[0].names)}"
+        if lead_paths:
+            text += f", {lead_paths[0].share:.0%} of it along {' → '.join(short_name(n, 40) for n in lead_paths[0].names)}"
         if lead.path:
-            final = lead.path[-1].price_change
-            when = next((p.quarter for p in lead.path if final and p.price_change >= 0.95 * final), lead.path[-1].quarter)
+            end = lead.path[-1].price_change
+            when = next((p.quarter for p in lead.path if end and p.price_change >= 0.95 * end), lead.path[-1].quarter)
             text += f"; it reaches 95% of that by {when}"
         lines.append(text + ".")
     if counts is not None and counts.in_force:

@@ -27,7 +27,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict, deque, namedtuple
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -338,7 +337,7 @@ def build_view(
             keep = [n for n in keep if n in movers or n in extra]
     kept = set(keep)
     rows = {row["id"]: row for row in _records(snapshot.nodes) if row["id"] in kept}
-    props = {nid: json.loads(row["properties"] or "{}") for nid, row in rows.items()}
+    props = {nid: dict(snapshot.node_props(nid)) for nid in rows}
     names = {nid: str(row["name"]) for nid, row in rows.items()}
 
     from chainshock.graph.audit import SourceInfo, evidence_grade
@@ -420,7 +419,8 @@ def build_view(
     shares: dict[str, list[dict[str, Any]]] = defaultdict(list)
     parties: dict[str, list[str]] = defaultdict(list)
     covers: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    edge_props = [json.loads(r.properties or "{}") for r in edges]
+    edge_record = {e.id: e for e in snapshot.edge_records()}
+    edge_props = [dict(edge_record[r.id].properties) for r in edges]
     for row, p in zip(edges, edge_props, strict=True):
         if row.type == "PRODUCES" and "market_share" in p:
             est = _estimate(p["market_share"])
@@ -507,9 +507,9 @@ def build_view(
     positions, headers = tier_layout(
         ((nid, tiers[nid], lane.get(rows[nid]["label"], 3)) for nid in ordered),
         boxes={nid: footprint(nid) for nid in keep},
-        # The story is small: columns close together keep its labels legible
-        # when the whole of it is fitted to the screen.
-        column_gap=90.0 if story_edges is not None else 200.0,
+        # A story or a focus view is small: columns close together keep its
+        # labels legible when the whole of it is fitted to the screen.
+        column_gap=90.0 if story_edges is not None or len(keep) <= 150 else 200.0,
     )
     shocked = {s.node for s in result.scenario.shocks} if result is not None else set()
 

@@ -6,13 +6,15 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 
 from chainshock.errors import ChainshockError
+
+if TYPE_CHECKING:  # pydantic costs a tenth of a second to import: not for --help
+    from pydantic import BaseModel
 
 __all__ = ["emit_json", "err", "fail", "guarded", "out"]
 
@@ -26,7 +28,7 @@ err = Console(stderr=True, highlight=False)
 
 def emit_json(document: BaseModel | dict[str, Any] | list[Any]) -> None:
     """Print one JSON document on stdout."""
-    if isinstance(document, BaseModel):
+    if hasattr(document, "model_dump_json"):  # a pydantic model
         text = document.model_dump_json(indent=2)
     else:
         text = json.dumps(document, indent=2, default=str, ensure_ascii=False)

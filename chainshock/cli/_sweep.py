@@ -76,7 +76,7 @@ def run_sweep(snapshot: Any, scenario_file: Path | None, spec_text: str, node: s
         scenario = scenario_from_shock(spec.node, spec.values[0]).model_copy(update={"name": f"{spec.node} sweep"})
     sw = sweep(snapshot, scenario, spec, **overrides)
 
-    def tables():  # type: ignore[no-untyped-def]
+    def tables() -> dict[str, Any]:
         from chainshock.queries.frames import sweep_frame
 
         return {"sweep": sweep_frame(sw)}

@@ -78,8 +78,8 @@ def _audit(json_out: bool, strict: bool, filings: Path | None, show_all: bool) -
     built = str(snap.manifest.get("built_at") or "")[:10]
     today = dt.date.fromisoformat(built) if built else dt.date.today()
     result = audit_tables(tables, today=today)
-    checked, failures = 0, []
-    xbrl_checked, xbrl_failures = 0, []
+    checked, failures = 0, list[dict[str, str]]()
+    xbrl_checked, xbrl_failures = 0, list[dict[str, str]]()
     if filings is not None:
         if not filings.is_dir():
             raise ChainshockError(f"--filings {filings} is not a directory")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from chainshock.errors import ChainshockError
@@ -67,6 +66,8 @@ def _build(
     data: Path | None,
     strict: bool = False,
 ) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from chainshock.build import build as run_build
     from chainshock.data import data_dir
 
@@ -137,23 +138,7 @@ def info(json_out: Annotated[bool, typer.Option("--json", help="Print one JSON d
 
 @guarded
 def _info(json_out: bool) -> None:
-    snap = _open_snapshot()
-    companies = snap.nodes[snap.nodes["label"] == "Company"]
-    roles: Counter[str] = Counter(r for rs in companies["roles"] for r in rs)
-    doc: dict[str, Any] = {
-        "nodes": dict(sorted(Counter(snap.nodes["label"]).items())),
-        "edges": dict(sorted(Counter(snap.edges["type"]).items())),
-        "roles": dict(sorted(roles.items())),
-        "sources": len(snap.sources),
-        "facts": len(snap.facts),
-        "evidence": len(snap.evidence),
-        "snapshot": {
-            "path": str(snap.path),
-            "content_hash": snap.content_hash,
-            "built_at": snap.manifest.get("built_at"),
-            "schema_version": snap.manifest.get("schema_version"),
-        },
-    }
+    doc = _info_from_manifest() or _info_from_tables()
     if json_out:
         emit_json(doc)
         return
@@ -164,6 +149,65 @@ def _info(json_out: bool) -> None:
             table.add_row(f"  {k}", f"{v:>6,}")
         out.print(table)
     out.print(f"sources {doc['sources']:,}, facts {doc['facts']:,}, evidence rows {doc['evidence']:,}")
+    filed = doc["edges_from_filings"]
+    out.print(f"edges with evidence extracted from filings {filed['edges']:,} "
+              f"({filed['also_curated']:,} also curated, {filed['filings_only']:,} from filings only)")
+
+
+def _info_from_manifest() -> dict[str, Any] | None:
+    """The info document from ``manifest.json`` alone (no pandas, no pydantic), if it has the summary.
+
+    The summary is written by this chainshock's snapshot writer; a snapshot
+    without one (older) is read in full instead.
+    """
+    import json
+
+    path = snapshot_dir()
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None  # the full reader says what is wrong
+    summary, tables = manifest.get("summary"), manifest.get("tables", {})
+    if not summary or "edges_from_filings" not in summary or not all(t in tables for t in ("sources", "facts", "evidence")):
+        return None
+    return {
+        "nodes": summary["nodes"],
+        "edges": summary["edges"],
+        "roles": summary["roles"],
+        "edges_from_filings": summary["edges_from_filings"],
+        "sources": tables["sources"]["rows"],
+        "facts": tables["facts"]["rows"],
+        "evidence": tables["evidence"]["rows"],
+        "snapshot": {
+            "path": str(path.resolve()),
+            "content_hash": manifest.get("content_hash", ""),
+            "built_at": manifest.get("built_at"),
+            "schema_version": manifest.get("schema_version"),
+        },
+    }
+
+
+def _info_from_tables() -> dict[str, Any]:
+    from chainshock.graph.snapshot import edges_from_filings
+
+    snap = _open_snapshot()
+    companies = snap.nodes[snap.nodes["label"] == "Company"]
+    roles: Counter[str] = Counter(r for rs in companies["roles"] for r in rs)
+    return {
+        "nodes": dict(sorted(Counter(snap.nodes["label"]).items())),
+        "edges": dict(sorted(Counter(snap.edges["type"]).items())),
+        "roles": dict(sorted(roles.items())),
+        "sources": len(snap.sources),
+        "facts": len(snap.facts),
+        "evidence": len(snap.evidence),
+        "edges_from_filings": edges_from_filings(snap.edges, snap.evidence, snap.sources),
+        "snapshot": {
+            "path": str(snap.path),
+            "content_hash": snap.content_hash,
+            "built_at": snap.manifest.get("built_at"),
+            "schema_version": snap.manifest.get("schema_version"),
+        },
+    }
 
 
 def _source_ref(snap: Snapshot, source_id: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
@@ -354,7 +398,7 @@ def _paths(source: str, target: str, max_hops: int, limit: int, json_out: bool) 
                 where = src.get("accession") or src.get("url") or ev["source_id"]
                 quote = ev["quote"] or ev.get("locator") or ""
                 quote = quote if len(quote) <= 160 else quote[:159].rstrip() + "…"
-                out.print(f"      source [{ev['grade']}]: {where} ({ev['as_of']}) “{quote}”", markup=False, emoji=False)
+                out.print(f"      source: [{ev['grade']}] {where} ({ev['as_of']}) “{quote}”", markup=False, emoji=False)
             if not hop.evidence:
                 out.print("      source: none recorded (not shown as fact)", markup=False)
 

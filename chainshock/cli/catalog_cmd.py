@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -93,7 +93,7 @@ def _companies(
     snap = read_snapshot(snapshot_dir())
     rows = _company_rows(snap, role, query)
 
-    def tables():  # type: ignore[no-untyped-def]
+    def tables() -> dict[str, Any]:
         from chainshock.queries.frames import frame
 
         return {"companies": frame(rows, ["id", "name", "ticker", "cik", "roles", "country"])}
@@ -156,7 +156,7 @@ def _compare(
     )
     cmp = compare_results(ra, rb)
 
-    def tables():  # type: ignore[no-untyped-def]
+    def tables() -> dict[str, Any]:
         from chainshock.queries.frames import comparison_tables
 
         return comparison_tables(cmp)
@@ -188,8 +188,8 @@ def _compare(
         ix.add_column("weighting", no_wrap=True)
         for col in ("A", "B", "B − A"):
             ix.add_column(col, justify="right", no_wrap=True)
-        for r in cmp.indexes:
-            ix.add_row(r.name.split(" (")[0], r.weighting, _pct(r.a), _pct(r.b), _pp(r.delta))
+        for row in cmp.indexes:
+            ix.add_row(row.name.split(" (")[0], row.weighting, _pct(row.a), _pct(row.b), _pp(row.delta))
         out.print()
         out.print(ix)
     for note in cmp.notes:

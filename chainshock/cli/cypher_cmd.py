@@ -252,14 +252,16 @@ def register(app: typer.Typer) -> None:
         label: str | None = None
         if name is not None:
             lib_query = get_query(name)
-            text, params, label = lib_query.text(engine), _library_params(lib_query, pairs), name
+            params, label = _library_params(lib_query, pairs), name
+            text = lib_query.text(engine, params)
         elif file is not None:
             if not file.is_file():
                 raise BackendError(f"--file {file}: no such file")
             raw = file.read_text(encoding="utf-8")
             if raw.lstrip().startswith("// name:"):
                 file_query = parse_query(raw, file)
-                text, params, label = file_query.text(engine), _library_params(file_query, pairs), file_query.name
+                params, label = _library_params(file_query, pairs), file_query.name
+                text = file_query.text(engine, params)
             else:
                 text, params = raw, parse_adhoc_params(pairs)
         else:
@@ -271,7 +273,7 @@ def register(app: typer.Typer) -> None:
             text, params, engine, uri=uri, user=user, password=password, timeout=timeout, memory_mb=memory
         )
 
-        def tables():  # type: ignore[no-untyped-def]
+        def tables() -> dict[str, Any]:
             from chainshock.queries.frames import frame
 
             return {label or "rows": frame(result.records(), list(result.columns))}

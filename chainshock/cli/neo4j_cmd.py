@@ -42,8 +42,12 @@ def start_cmd(
     port: Annotated[
         int, typer.Option("--port", help="Bolt port on 127.0.0.1; 0 picks a free one.")
     ] = 7687,
-    heap: Annotated[str, typer.Option("--heap", help="JVM heap, e.g. 512m or 1g.")] = "1g",
-    pagecache: Annotated[str, typer.Option("--pagecache", help="Page cache size.")] = "256m",
+    heap: Annotated[
+        str, typer.Option("--heap", help="JVM heap, e.g. 512m or 2g; auto: a fifth of free memory (512m-4g).")
+    ] = "auto",
+    pagecache: Annotated[
+        str, typer.Option("--pagecache", help="Page cache, e.g. 1g; auto: a quarter of free memory (256m-8g).")
+    ] = "auto",
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for Bolt.")] = 180.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
@@ -129,24 +133,22 @@ def load_cmd(
     `neo4j-admin database import full` instead (the server restarts once).
     """
     from chainshock.engines.neo4j_store import connect, load_graph, resolve_settings
-    from chainshock.engines.property_graph import project
-    from chainshock.graph.snapshot import read_snapshot
+    from chainshock.engines.property_graph import project_snapshot
     from chainshock.home import snapshot_dir
 
     if batch_size < 1:
         raise BackendError("--batch-size must be at least 1")
-    snapshot = read_snapshot(snapshot_dir())
-    graph = project(snapshot)
+    graph = project_snapshot(snapshot_dir())
     settings = resolve_settings(uri, user, password)
     if bulk:
         from chainshock.engines.neo4j_bulk import bulk_load
 
-        _say(f"bulk-importing snapshot {snapshot.content_hash} into {settings.uri}")
+        _say(f"bulk-importing snapshot {graph.content_hash} into {settings.uri}")
         report = bulk_load(settings, graph, log=_say)
     else:
         driver = connect(settings)
         try:
-            _say(f"loading snapshot {snapshot.content_hash} into {settings.uri}")
+            _say(f"loading snapshot {graph.content_hash} into {settings.uri}")
             report = load_graph(
                 driver, graph, database=settings.database, batch_size=batch_size, uri=settings.uri
             )
@@ -158,7 +160,7 @@ def load_cmd(
             {
                 "uri": settings.uri,
                 "method": "bulk" if bulk else "merge",
-                "snapshot": snapshot.content_hash,
+                "snapshot": graph.content_hash,
                 "sent": report.sent,
                 "counts": report.counts,
                 "removed": report.removed,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -137,7 +137,7 @@ def _shock(
         if a.startswith("Warning: "):
             err.print(f"[yellow]warning:[/] {a.removeprefix('Warning: ')}", highlight=False)
 
-    def tables():  # type: ignore[no-untyped-def]
+    def tables() -> dict[str, Any]:
         from chainshock.queries.frames import shock_tables
 
         return shock_tables(result)
@@ -265,10 +265,10 @@ def _print(result: ShockResult) -> None:
                       title_justify="left", show_edge=False, pad_edge=False)
         for col in ("index", "input", "low", "high", "swing"):
             table.add_column(col, justify="left" if col in ("index", "input") else "right")
-        for row in result.sensitivity:
-            if row.swing > 0:
-                table.add_row(f"{row.index} ({row.weighting})", row.input, _pct(row.low), _pct(row.high),
-                              f"{row.swing * 100:.3f} pp")
+        for srow in result.sensitivity:
+            if srow.swing > 0:
+                table.add_row(f"{srow.index} ({srow.weighting})", srow.input, _pct(srow.low), _pct(srow.high),
+                              f"{srow.swing * 100:.3f} pp")
         out.print(table)
         out.print()
     if result.capex is not None:

@@ -98,7 +98,7 @@ def view(
     ] = None,
     scenario: Annotated[
         Path | None,
-        typer.Option(help="Size nodes by this scenario's price change: a shipped name or a scenario YAML."),
+        typer.Option(help="Show this scenario's story (who gains and who pays, by quarter): a shipped name or a YAML."),
     ] = None,
     node: NodeOpt = None,
     pct: PctOpt = None,
@@ -106,13 +106,22 @@ def view(
     seed: SeedOpt = None,
     start: StartOpt = None,
     horizon: HorizonOpt = None,
+    threshold: Annotated[
+        float, typer.Option(help="With a scenario: smallest price change shown, in percent.", min=0.0)
+    ] = 0.5,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="With a scenario: show every node, not only what the shock moves.")
+    ] = False,
 ) -> None:
     """Write an interactive view of the graph as one HTML file that works offline.
 
     Nodes are laid out by tier (memory -> chips -> servers -> cloud ->
-    software -> consumers), coloured by role, sized by impact with
-    --scenario (or --node/--pct, as in `chainshock shock`); hover or click
-    for facts and evidence with source links. Examples:
+    software -> consumers) and coloured by role. With --scenario (or
+    --node/--pct, as in `chainshock shock`) the view shows what the shock
+    moves and the paths that carry it, companies filled green (gain) or red
+    (loss) by their change of operating income in USD, with a quarter
+    slider; hover or click for facts and evidence with source links.
+    Examples:
 
     * `chainshock view --out graph.html`
 
@@ -122,10 +131,12 @@ def view(
 
     * `chainshock view --scenario memory-squeeze --out graph.html`
 
+    * `chainshock view --scenario memory-squeeze --all --out whole.html`
+
     * `chainshock view --node "SK hynix" --pct 10 --draws 0 --out hynix-shock.html`
     """
     shock = {"node": node, "pct": pct, "draws": draws, "seed": seed, "start": start, "horizon": horizon}
-    _view(out_path, focus, hops, role or [], scenario, shock)
+    _view(out_path, focus, hops, role or [], scenario, shock, threshold / 100.0, not show_all)
 
 
 @guarded
@@ -136,6 +147,8 @@ def _view(
     roles: list[str],
     scenario: Path | None,
     shock: dict[str, Any] | None = None,
+    threshold: float = 0.005,
+    story: bool = True,
 ) -> None:
     from chainshock.viz.view import build_view
     from chainshock.viz.view_html import write_view
@@ -149,7 +162,9 @@ def _view(
     title = "chainshock: AI supply chain"
     if result is not None:
         title += f" under “{result.scenario.name}”"
-    graph_view = build_view(snapshot, focus=focus_id, hops=hops, roles=roles, result=result, title=title)
+    graph_view = build_view(
+        snapshot, focus=focus_id, hops=hops, roles=roles, result=result, title=title, story=story, threshold=threshold
+    )
     if not graph_view.nodes:
         raise OutputError("nothing to show: no node matches --focus/--role; widen the filter")
     try:

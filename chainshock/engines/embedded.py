@@ -33,10 +33,10 @@ import pyarrow.parquet as pq
 
 from chainshock.errors import BackendError
 from chainshock.graph.integrity import check_snapshot
-from chainshock.graph.snapshot import TABLES, read_snapshot
+from chainshock.graph.snapshot import TABLES
 from chainshock.home import home, snapshot_dir
 
-from .property_graph import PROJECTION_VERSION, ColumnType, PropertyGraph, project
+from .property_graph import PROJECTION_VERSION, ColumnType, PropertyGraph, project_snapshot
 from .result import MEMORY_MB, TIMEOUT_S, QueryResult, to_plain
 
 __all__ = [
@@ -104,13 +104,13 @@ def build_database(graph: PropertyGraph, path: Path) -> None:
             cols = ", ".join(f"{_q(c)} {_ddl_type(t)}" for c, t in tables[0].columns.items())
             conn.execute(f"CREATE REL TABLE {_q(rtype)}({pairs}, {cols})")
         for label, table in graph.nodes.items():
-            if table.rows:
+            if len(table):
                 file = staging / f"node-{label}.parquet"
                 pq.write_table(table.arrow(), file)
                 conn.execute(f"COPY {_q(label)} FROM '{file}'")
         for rtype, tables in graph.rel_types().items():
             for t in tables:
-                if not t.rows:
+                if not len(t):
                     continue
                 file = staging / f"rel-{rtype}-{t.from_label}-{t.to_label}.parquet"
                 pq.write_table(t.arrow(), file)
@@ -184,7 +184,7 @@ def ensure_database(
             return db_path
         if log:
             log(f"building the embedded Cypher database from snapshot {content_hash} in {folder}")
-        graph = project(read_snapshot(snapshot_path))
+        graph = project_snapshot(snapshot_path)
         tmp = folder / f".{DB_NAME}.building-{os.getpid()}"
         try:
             build_database(graph, tmp)

@@ -15,7 +15,10 @@ meet (variable-length path semantics, list comprehensions, date arithmetic),
 the file holds both variants side by side, each after a
 ``// dialect: neo4j`` or ``// dialect: embedded`` line, with a ``// why:``
 header line saying what differs. Parameters are always passed to the engine
-as parameters; nothing here pastes a value into query text.
+as parameters; nothing here pastes a user's value into query text. The one
+rewrite is ``// hops: <int param>``: hop ranges such as ``*1..6`` are cut to
+the bound integer (see :meth:`LibraryQuery.text`), since neither engine
+takes a parameter there and a 6-hop pattern explores far more than a 3-hop one.
 
 Examples
 --------
@@ -57,6 +60,7 @@ __all__ = [
     "parse_adhoc_params",
     "parse_param_value",
     "parse_query",
+    "tighten_hops",
 ]
 
 EngineKind = Literal["embedded", "neo4j"]
@@ -66,7 +70,9 @@ _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>[a-z]+)\s*,\s*"
     r"(?:(?P<required>required)|default\s+(?P<default>[^)]*))\)\s*:\s*(?P<doc>.*)$"
 )
-_HEADER_KEYS = ("name", "question", "param", "example", "why", "returns")
+_HEADER_KEYS = ("name", "question", "param", "example", "why", "returns", "hops")
+# The hop range of a variable-length pattern: `*1..6]`, `* TRAIL 1..6]`, `*0..6]`.
+_HOP_RANGE = re.compile(r"(\*\s*(?:(?:TRAIL|ACYCLIC|WALK)\s+)?)(\d+)\.\.(\d+)(\s*\])")
 
 
 @dataclass(frozen=True)
@@ -102,17 +108,30 @@ class LibraryQuery:
     variants: dict[str, str]  # engine -> text; "any" when portable
     why: str = ""
     returns: str = ""
+    hops: str | None = None  # an int parameter that tightens every hop range
     path: Path | None = field(default=None, compare=False)
 
     @property
     def portable(self) -> bool:
         return "any" in self.variants
 
-    def text(self, engine: EngineKind) -> str:
-        """The query text to run on ``engine``."""
+    def text(self, engine: EngineKind, params: Mapping[str, Any] | None = None) -> str:
+        """The query text to run on ``engine`` with the bound ``params``.
+
+        With a ``// hops: <param>`` header and ``params``, each hop range
+        ``*a..b`` is tightened to ``*a..min(b, max(a, 1, params[<param>]))``:
+        neither engine takes a parameter as a hop bound, and a pattern that
+        may run 6 hops explores far more paths than one that stops at 3
+        (the query's ``length(p) <= $<param>`` filter keeps the answer
+        exact either way). The value is an int the library bound itself,
+        never user text.
+        """
         if engine not in ENGINES:
             raise BackendError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-        return self.variants.get("any") or self.variants[engine]
+        text = self.variants.get("any") or self.variants[engine]
+        if self.hops and params is not None and isinstance(params.get(self.hops), int):
+            return tighten_hops(text, int(params[self.hops]))
+        return text
 
     def bind(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """Check and type the parameters; fill defaults.
@@ -140,6 +159,27 @@ class LibraryQuery:
             else:
                 out[p.name] = p.default_value()
         return out
+
+
+def tighten_hops(text: str, hops: int) -> str:
+    """Every variable-length hop range in ``text`` cut to at most ``hops``.
+
+    The written upper bound stays the ceiling, the lower bound the floor,
+    and an upper bound is never below 1.
+
+    >>> tighten_hops("MATCH p = (a)-[:SUPPLIES* TRAIL 1..6]->(b) WHERE length(p) <= $h", 3)
+    'MATCH p = (a)-[:SUPPLIES* TRAIL 1..3]->(b) WHERE length(p) <= $h'
+    >>> tighten_hops("MATCH (a)-[:SUPPLIES*0..6]->(b)", 0)
+    'MATCH (a)-[:SUPPLIES*0..1]->(b)'
+    >>> tighten_hops("MATCH (a)-[:SUPPLIES*1..6]->(b)", 10)
+    'MATCH (a)-[:SUPPLIES*1..6]->(b)'
+    """
+
+    def cut(m: re.Match[str]) -> str:
+        low, high = int(m[2]), int(m[3])
+        return f"{m[1]}{low}..{min(high, max(low, 1, hops))}{m[4]}"
+
+    return _HOP_RANGE.sub(cut, text)
 
 
 def parse_param_value(name: str, kind: str, raw: Any) -> Any:
@@ -254,6 +294,9 @@ def parse_query(text: str, path: Path | None = None) -> LibraryQuery:
             )
         )
     variants = _split_dialects("\n".join(lines[i:]), where)
+    hops = header["hops"][0] if header["hops"] else None
+    if hops is not None and not any(p.name == hops and p.type == "int" for p in params):
+        raise BackendError(f"{where}: '// hops: {hops}' must name an int parameter of the query")
     return LibraryQuery(
         name=header["name"][0],
         question=header["question"][0],
@@ -262,6 +305,7 @@ def parse_query(text: str, path: Path | None = None) -> LibraryQuery:
         variants=variants,
         why=" ".join(header["why"]),
         returns=" ".join(header["returns"]),
+        hops=hops,
         path=path,
     )
 

@@ -200,12 +200,12 @@ def write_import_csv(graph: PropertyGraph, folder: Path) -> ImportFiles:
 def _write_files(graph: PropertyGraph, folder: Path, delimiter: str | None) -> ImportFiles:
     folder.mkdir(parents=True, exist_ok=True)
     files = ImportFiles()
-    node_tables = [(t, t.arrow()) for t in graph.nodes.values() if t.rows]
+    node_tables = [(t, t.arrow()) for t in graph.nodes.values() if len(t)]
     # Relationship tables are built while the node files are written: arrow
     # writes CSV outside the GIL, so the two overlap on two cores.
     with ThreadPoolExecutor(max_workers=2) as pool:
         writes = []
-        rel_arrows = pool.submit(lambda: [(t, t.arrow()) for t in graph.rels if t.rows])
+        rel_arrows = pool.submit(lambda: [(t, t.arrow()) for t in graph.rels if len(t)])
         files.array_delimiter = delimiter or _array_delimiter([a for _, a in node_tables])
         # Store ids 0..n-1 numbered here (--id-type=actual) spare the importer
         # its string-id map: a sort of every id, then a lookup per endpoint.
@@ -286,27 +286,31 @@ def _empty_list_fixes(graph: PropertyGraph) -> list[tuple[str, dict[str, Any]]]:
     them; otherwise the rows are named by id.
     """
     out: list[tuple[str, dict[str, Any]]] = []
-    targets: list[tuple[str, str, str, list[dict[str, Any]]]] = [
-        ("node", t.label, col, t.rows) for t in graph.nodes.values()
-        for col, kind in t.columns.items() if kind == "STRING[]" and t.rows
+    targets: list[tuple[str, str, str, list[pa.Table]]] = [
+        ("node", t.label, col, [t.table]) for t in graph.nodes.values()
+        for col, kind in t.columns.items() if kind == "STRING[]" and len(t)
     ]
     for rtype, tables in graph.rel_types().items():
-        rows = [r for t in tables for r in t.rows]
         cols = {c for t in tables for c, kind in t.columns.items() if kind == "STRING[]"}
-        targets += [("rel", rtype, col, rows) for col in sorted(cols) if rows]
-    for kind, name, col, rows in targets:
+        filled = [t.table for t in tables if len(t)]
+        targets += [("rel", rtype, col, filled) for col in sorted(cols) if filled]
+    for kind, name, col, parts in targets:
         pattern = f"(x:{_name(name)})" if kind == "node" else f"()-[x:{_name(name)}]->()"
         prop = _name(col)
-        empty = [r["id"] for r in rows if r.get(col) == []]
-        if not empty:
+        values = [p.column(col) for p in parts if col in p.column_names]
+        ids = [p.column("id") for p in parts if col in p.column_names]
+        empty_masks = [pc.fill_null(pc.equal(pc.list_value_length(v), 0), False) for v in values]
+        n_empty = sum(pc.sum(m).as_py() or 0 for m in empty_masks)
+        if not n_empty:
             continue
-        if all(r.get(col) is not None for r in rows):
+        if all(v.null_count == 0 for v in values) and len(values) == len(parts):
             out.append((
                 f"MATCH {pattern} WHERE x.{prop} IS NULL "
                 f"CALL (x) {{ SET x.{prop} = [] }} IN TRANSACTIONS OF 250000 ROWS",
                 {},
             ))
         else:
+            empty = [i for idc, m in zip(ids, empty_masks, strict=True) for i in idc.filter(m).to_pylist()]
             out.append((
                 f"UNWIND $ids AS id MATCH {pattern} WHERE x.id = id "
                 f"CALL (x) {{ SET x.{prop} = [] }} IN TRANSACTIONS OF 250000 ROWS",
@@ -386,7 +390,8 @@ def bulk_load(
     work = folder / "import" / f"chainshock-bulk-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     port = int(info.port or 0)
-    restart = {"heap": info.heap or "1g", "pagecache": info.pagecache or "256m"}
+    restart = {"heap": info.heap or "auto", "pagecache": info.pagecache or "auto"}
+    stages: dict[str, float] = {}
     failure = None
     try:
         # The server's shutdown (a checkpoint, then the JVM exit) takes
@@ -397,6 +402,7 @@ def bulk_load(
         try:
             t0 = time.perf_counter()
             files = write_import_csv(graph, work)
+            stages["csv"] = time.perf_counter() - t0
             say(f"wrote {len(files.nodes)} node and {len(files.relationships)} relationship CSV files "
                 f"({time.perf_counter() - t0:.1f} s)")
             cmd, env = neo4j_server.admin_command(
@@ -406,6 +412,7 @@ def bulk_load(
             if neo4j_server.status().running:
                 failure = "the local Neo4j did not stop; nothing was imported"
                 raise BackendError(failure)
+            stages["stop_wait"] = time.perf_counter() - t0 - stages["csv"]  # beyond the CSV writing it overlaps
             say(f"Neo4j stopped ({time.perf_counter() - t0:.1f} s)")
             t0 = time.perf_counter()
             proc = subprocess.run(cmd, env=env, cwd=work, capture_output=True, text=True, check=False)
@@ -421,11 +428,13 @@ def bulk_load(
                 for sub in ("databases", "transactions"):
                     shutil.rmtree(folder / "data" / sub / _DATABASE, ignore_errors=True)
             else:
+                stages["import"] = time.perf_counter() - t0
                 say(f"imported with neo4j-admin ({time.perf_counter() - t0:.1f} s)")
         finally:
             stopper.join()
             t0 = time.perf_counter()
             neo4j_server.start(port, heap=restart["heap"], pagecache=restart["pagecache"], log=say)
+            stages["start"] = time.perf_counter() - t0
             say(f"Neo4j back on {settings.uri} ({time.perf_counter() - t0:.1f} s)")
         if failure:
             raise BackendError(failure)
@@ -440,11 +449,13 @@ def bulk_load(
         for statement in _schema_statements(graph):
             _write(driver, settings.database, statement)
         _write(driver, settings.database, "CALL db.awaitIndexes(600)")
+        stages["constraints"] = time.perf_counter() - t0
         say(f"constraints and indexes online ({time.perf_counter() - t0:.1f} s)")
         t0 = time.perf_counter()
         with driver.session(database=settings.database) as session:
             for query, params in _empty_list_fixes(graph):
                 session.run(query, params).consume()  # CALL IN TRANSACTIONS needs an implicit transaction
+        stages["empty_lists"] = time.perf_counter() - t0
         say(f"empty lists restored ({time.perf_counter() - t0:.1f} s)")
         counts = graph_counts(driver, settings.database)
     finally:
@@ -455,5 +466,6 @@ def bulk_load(
         counts=counts,
         removed={},
         seconds=time.perf_counter() - started,
-        relationships=sum(len(t.rows) for t in graph.rels),
+        relationships=sum(len(t) for t in graph.rels),
+        stages={k: round(v, 3) for k, v in stages.items()},
     )

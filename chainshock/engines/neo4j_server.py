@@ -191,6 +191,39 @@ def fetch_jars(version: str | None = None, log: Callable[[str], None] | None = N
     return lib
 
 
+_MIB = 1024**2
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (``MemAvailable``; total physical memory if unknown)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+
+
+def memory_plan(available: int) -> tuple[str, str]:
+    """JVM heap and page cache for a machine with ``available`` bytes free.
+
+    A fifth of it for the heap (512 MB to 4 GB: transaction state of
+    10,000-row batches and query memory; more only lengthens GC pauses) and
+    a quarter for the page cache (256 MB to 8 GB: the store files that fit
+    stay in memory), leaving over half to the OS, Python and anything else
+    running.
+
+    >>> memory_plan(14 * 1024**3)
+    ('2867m', '3584m')
+    >>> memory_plan(1024**3)
+    ('512m', '256m')
+    """
+    heap = min(max(available // 5, 512 * _MIB), 4096 * _MIB)
+    pagecache = min(max(available // 4, 256 * _MIB), 8192 * _MIB)
+    return f"{heap // _MIB}m", f"{pagecache // _MIB}m"
+
+
 def render_config(folder: Path, port: int, pagecache: str = "256m") -> str:
     """The ``neo4j.conf`` of a local server: loopback only, Bolt only, small memory."""
     d = folder
@@ -362,8 +395,8 @@ def _wait_for_bolt(proc: subprocess.Popen[bytes], port: int, folder: Path, timeo
 def start(
     port: int | None = None,
     *,
-    heap: str = "1g",
-    pagecache: str = "256m",
+    heap: str = "auto",
+    pagecache: str = "auto",
     timeout: float = 180.0,
     log: Callable[[str], None] | None = None,
 ) -> ServerInfo:
@@ -374,7 +407,8 @@ def start(
     port : int, optional
         The Bolt port on 127.0.0.1 (default 7687; 0 picks a free one).
     heap, pagecache : str
-        JVM heap and page cache sizes; small by default (2-core machines).
+        JVM heap and page cache sizes (``512m``, ``2g``); ``auto`` sizes
+        them from the memory available now (:func:`memory_plan`).
     timeout : float
         Seconds to wait for Bolt to answer.
 
@@ -402,8 +436,11 @@ def start(
             f"port {port} on 127.0.0.1 is in use (another Neo4j?); pass --port with a free port "
             "or --port 0 to pick one"
         )
+    planned_heap, planned_cache = memory_plan(available_memory())
+    heap = planned_heap if heap == "auto" else heap
+    pagecache = planned_cache if pagecache == "auto" else pagecache
     if not re.fullmatch(r"\d+[kmg]", heap) or not re.fullmatch(r"\d+[kmg]", pagecache):
-        raise BackendError("--heap and --pagecache take sizes like 512m or 1g")
+        raise BackendError("--heap and --pagecache take sizes like 512m or 1g, or auto")
     java = _java()
     version = neo4j_version()
     lib = fetch_jars(version, log)
@@ -454,7 +491,7 @@ def start(
         },
     )
     if log:
-        log(f"starting Neo4j {version} (pid {proc.pid}) on {uri}")
+        log(f"starting Neo4j {version} (pid {proc.pid}) on {uri}, heap {heap}, page cache {pagecache}")
     try:
         _wait_for_bolt(proc, port, folder, timeout)
         # Always try the first-start change: on a server whose password is

@@ -3,9 +3,10 @@
 Loading follows the usual Neo4j bulk pattern: uniqueness constraints on
 ``id`` for every label (and every relationship type) first, then nodes and
 relationships in ``UNWIND $rows`` batches that ``MERGE`` on ``id`` and
-``SET`` the properties, one transaction per batch. Loading the same
-snapshot twice changes nothing; loading a newer one updates properties and
-removes what the snapshot no longer has.
+``SET`` the properties, one transaction per batch (``CREATE`` when the
+database holds no chainshock data yet; relationships grouped by start node).
+Loading the same snapshot twice changes nothing; loading a newer one
+updates properties and removes what the snapshot no longer has.
 
 Queries run in read transactions (``execute_read`` on a session opened with
 ``READ`` access), so the server itself refuses a query that writes.
@@ -221,6 +222,7 @@ class LoadReport:
     removed: dict[str, int]
     seconds: float
     relationships: int
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per step, where a loader reports them
 
 
 def _name(name: str) -> str:
@@ -325,34 +327,45 @@ def load_graph(
         _write(driver, database, "CALL db.awaitIndexes(300)")
         if had_data:
             removed.update(_prune_relationships(driver, database, graph, batch_size))
+        # Into a database without chainshock data nothing can match: CREATE
+        # skips MERGE's lookup per node and its check for an existing
+        # relationship between the two ends. An interrupted first load
+        # leaves data behind, so its re-run MERGEs and completes it.
+        verb = "MERGE" if had_data else "CREATE"
         for label, table in graph.nodes.items():
-            q = f"UNWIND $rows AS row MERGE (n:{_name(label)} {{id: row.id}}) SET n = row"
-            rows = [_props(r) for r in table.rows]
-            for i, batch in enumerate(_batches(rows, batch_size)):
+            q = f"UNWIND $rows AS row {verb} (n:{_name(label)} {{id: row.id}}) SET n = row"
+            total = len(table)
+            for i, start in enumerate(range(0, total, batch_size)):
+                batch = [_props(r) for r in table.table.slice(start, batch_size).to_pylist()]
                 _write(driver, database, q, rows=batch)
                 done_batches += 1
                 if progress:
-                    progress(label, min((i + 1) * batch_size, len(rows)), len(rows))
-            sent[label] = len(rows)
+                    progress(label, min((i + 1) * batch_size, total), total)
+            sent[label] = total
         n_rels = 0
         for t in graph.rels:
+            # Rows grouped by their start node (sorted, then one group per
+            # node within a batch): one lookup of `a` per group, not per row.
             q = (
-                f"UNWIND $rows AS row "
-                f"MATCH (a:{_name(t.from_label)} {{id: row.from}}) "
+                f"UNWIND $groups AS g "
+                f"MATCH (a:{_name(t.from_label)} {{id: g.from}}) "
+                f"UNWIND g.rows AS row "
                 f"MATCH (b:{_name(t.to_label)} {{id: row.to}}) "
-                f"MERGE (a)-[r:{_name(t.type)} {{id: row.id}}]->(b) SET r = row.props"
+                + (
+                    f"MERGE (a)-[r:{_name(t.type)} {{id: row.id}}]->(b) SET r = row.props"
+                    if had_data
+                    else f"CREATE (a)-[r:{_name(t.type)}]->(b) SET r = row.props"
+                )
             )
-            rows = [
-                {"from": r["from"], "to": r["to"], "id": r["id"], "props": _props(r, ("from", "to"))}
-                for r in t.rows
-            ]
-            for i, batch in enumerate(_batches(rows, batch_size)):
-                _write(driver, database, q, rows=batch)
+            total = len(t)
+            ordered = t.table.sort_by("from") if total else t.table
+            for i, start in enumerate(range(0, total, batch_size)):
+                _write(driver, database, q, groups=_grouped(ordered.slice(start, batch_size)))
                 done_batches += 1
                 if progress:
-                    progress(t.type, min((i + 1) * batch_size, len(rows)), len(rows))
-            sent[t.type] = sent.get(t.type, 0) + len(rows)
-            n_rels += len(rows)
+                    progress(t.type, min((i + 1) * batch_size, total), total)
+            sent[t.type] = sent.get(t.type, 0) + total
+            n_rels += total
         if had_data:
             removed.update(_prune_nodes(driver, database, graph, batch_size))
         counts = graph_counts(driver, database)
@@ -376,6 +389,18 @@ def load_graph(
     )
 
 
+def _grouped(batch: Any) -> list[dict[str, Any]]:
+    """Relationship rows sorted by ``from`` as ``[{from, rows: [{to, id, props}]}]``."""
+    groups: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for r in batch.to_pylist():
+        if current is None or current["from"] != r["from"]:
+            current = {"from": r["from"], "rows": []}
+            groups.append(current)
+        current["rows"].append({"to": r["to"], "id": r["id"], "props": _props(r, ("from", "to"))})
+    return groups
+
+
 def _has_chainshock_data(driver: Any, database: str, graph: PropertyGraph) -> bool:
     with driver.session(database=database) as session:
         for label in graph.nodes:
@@ -395,7 +420,16 @@ def _prune_relationships(
     """
     removed: dict[str, int] = {}
     for rtype, tables in graph.rel_types().items():
-        keep = {r["id"]: (r["from"], r["to"]) for t in tables for r in t.rows}
+        keep = {
+            rid: (a, b)
+            for t in tables
+            for rid, a, b in zip(
+                t.table.column("id").to_pylist(),
+                t.table.column("from").to_pylist(),
+                t.table.column("to").to_pylist(),
+                strict=True,
+            )
+        }
         q = f"MATCH (a)-[r:{_name(rtype)}]->(b) RETURN r.id, a.id, b.id"
         with driver.session(database=database) as session:
             have = session.execute_read(lambda tx, q=q: [tuple(rec) for rec in tx.run(q)])
@@ -416,7 +450,7 @@ def _prune_nodes(driver: Any, database: str, graph: PropertyGraph, batch_size: i
     """Delete chainshock nodes whose id the snapshot no longer has (after the load)."""
     removed: dict[str, int] = {}
     for label, table in graph.nodes.items():
-        keep = {r["id"] for r in table.rows}
+        keep = set(table.table.column("id").to_pylist())
         have = _read_ids(driver, database, f"MATCH (n:{_name(label)}) RETURN n.id")
         stale = sorted(have - keep, key=str)
         for batch in _batches([{"id": s} for s in stale], batch_size):

@@ -44,7 +44,8 @@ from typing import Any
 
 import yaml
 
-from chainshock.graph.resolve import Entry, Resolver, normalize_name
+from chainshock.graph.names import entity_key
+from chainshock.graph.resolve import Entry, Resolver
 from chainshock.graph.schema import Company
 
 from .document import read_filing_text
@@ -77,7 +78,7 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 def name_key(name: str) -> str:
     """A counterparty's comparable form: lower case, no legal suffix, no possessive."""
     name = name.replace("’s", "").replace("'s", "")
-    return normalize_name(name.split("(")[0])
+    return entity_key(name.split("(")[0])
 
 
 def corpus(path: Path = CORPUS) -> dict[str, dict[str, Any]]:

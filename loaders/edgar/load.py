@@ -166,6 +166,7 @@ def load_filings(
     *,
     progress: Progress | None = None,
     embedder: Embedder | str | None = "default",
+    model_relations: bool = False,
 ) -> GraphRecords:
     """What the filings under ``root`` add to the curated records ``known``.
 
@@ -182,6 +183,10 @@ def load_filings(
     embedder : Embedder, None or "default"
         Names the alias table cannot place are matched by this embedder
         ("default": the packaged MiniLM, loaded only if needed; None: off).
+    model_relations : bool
+        Also classify sentences the rules left alone by embedding similarity
+        (:mod:`.relations_model`). Off by default: measured on the shared
+        filings it added one evidence row to an edge the rules had.
 
     Returns
     -------
@@ -248,7 +253,7 @@ def load_filings(
             state.skip(primary, f"could not parse: {type(err).__name__}: {str(err)[:160]}")
         report("filings", k, len(doc_files))
 
-    return _assemble(state, embedder, report)
+    return _assemble(state, embedder, report, model_relations)
 
 
 def _primary(paths: list[Path], meta: FilingMeta | None) -> Path:
@@ -485,7 +490,8 @@ def _source(state: _State, cik: str, accession: str, filer_name: str) -> Source:
     )
 
 
-def _assemble(state: _State, embedder: Embedder | str | None, report: Progress | None = None) -> GraphRecords:
+def _assemble(state: _State, embedder: Embedder | str | None, report: Progress | None = None,
+              model_relations: bool = False) -> GraphRecords:
     out = GraphRecords()
     known_ids = {n.id for n in state.known.nodes}
     new_companies: dict[str, Company] = {}
@@ -569,7 +575,9 @@ def _assemble(state: _State, embedder: Embedder | str | None, report: Progress |
     resolver = _resolver(state, emb)
     for cid, filer_company in new_companies.items():
         resolver.add(Entry(cid, filer_company.name, filer_company.aliases, filer_company.resolved))
-    if emb is not None:
+    if emb is not None and model_relations:
+        # off by default: over the shared filings it added one evidence row to an
+        # existing edge (docs/decisions.md, extraction section)
         _model_pass(state, resolver, emb, filer_ids, report)
     products = {n.id: getattr(n, "category", "") for n in state.known.nodes if n.label == "Product"}
     curated = defaultdict(list)

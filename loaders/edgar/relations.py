@@ -323,9 +323,10 @@ def extract_relations(
                     relation, product = rule.relation, rule.product
                     loose = rule.mode in ("list", "first", "sentence")
                     if relation == "list":
-                        relation, product = _list_type(s[: m.start()], s, here if bullet else "")
-                        if relation is None:
+                        listed, product = _list_type(s[: m.start()], s, here if bullet else "")
+                        if listed is None:
                             continue
+                        relation = listed
                     if rule.mode == "before":
                         names = [n for n in find_names(s[: m.start()], is_company)[-1:] if n[1] == m.start()]
                     elif rule.mode == "sentence":

@@ -49,9 +49,13 @@ def parse_submissions(doc: Any) -> FilerInfo:
     if not cik.isdigit():
         raise ValueError(f"submissions cik is not a number: {doc['cik']!r}")
     cik = cik.zfill(10)
-    tickers = tuple(t for t in doc.get("tickers") or () if isinstance(t, str))
+    def listed(key: str) -> list[Any]:
+        value = doc.get(key)
+        return value if isinstance(value, list) else []
+
+    tickers = tuple(t for t in listed("tickers") if isinstance(t, str))
     former = tuple(
-        f["name"] for f in doc.get("formerNames") or () if isinstance(f, dict) and isinstance(f.get("name"), str)
+        f["name"] for f in listed("formerNames") if isinstance(f, dict) and isinstance(f.get("name"), str)
     )
     info = FilerInfo(
         cik=cik,

@@ -4,6 +4,7 @@
 // param: max_hops (int, default 4): how many supply tiers below the direct buyers to follow (0 to 6)
 // returns: one row per (product, buyer) with the fewest tiers from the product (0 = buys it directly, via USES or a SUPPLIES edge naming it)
 // why: the downstream set is the same under walk and trail semantics (any walk of length <= k contains a path of length <= k), so one text serves both engines; `min(length(p))` gives the tier.
+// hops: max_hops
 // example: chainshock cypher --name single_point_buyers --param max_hops=2
 MATCH (:Company)-[:PRODUCES]->(p:Product)
 WITH p, count(*) AS producers

@@ -3,7 +3,8 @@
 // param: company (string, required): the buyer's id, e.g. company:nvidia
 // param: max_hops (int, default 3): the longest supply chain to follow upstream (1 to 6)
 // returns: one row per (path, edge on it, evidence); `path` lists the node ids from the supplier to the buyer
-// why: the embedded engine walks variable-length patterns as walks unless told `* TRAIL` (Neo4j's default is trail semantics: no relationship twice), and it has no list comprehension, so the path's node ids come from `list_transform` there and `[n IN nodes(p) | n.id]` on Neo4j. Neither engine accepts a parameter as a hop bound, so the pattern allows 6 and `length(p) <= $max_hops` cuts it.
+// why: the embedded engine walks variable-length patterns as walks unless told `* TRAIL` (Neo4j's default is trail semantics: no relationship twice), and it has no list comprehension, so the path's node ids come from `list_transform` there and `[n IN nodes(p) | n.id]` on Neo4j. Neither engine accepts a parameter as a hop bound, so the pattern allows 6, the library cuts the range to `max_hops` before the query runs (`// hops:`), and `length(p) <= $max_hops` keeps the text exact when run as written.
+// hops: max_hops
 // example: chainshock cypher --name suppliers_within_hops --param company=company:hon-hai --param max_hops=2
 // dialect: neo4j
 MATCH p = (s:Company)-[:SUPPLIES*1..6]->(b:Company {id: $company})

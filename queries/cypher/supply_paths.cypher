@@ -5,6 +5,7 @@
 // param: max_hops (int, default 6): the longest path to list (1 to 8)
 // returns: one row per path: `route` reads "a > b > c"; `path`, `edges` and `products` list node ids, edge ids and the products carried, in order
 // why: paths need trail semantics (no edge twice): Neo4j's default, `* TRAIL` on the embedded engine. The embedded engine has no list comprehension or reduce (it has `list_transform`/`list_reduce`, which Neo4j lacks), and cannot ORDER BY a list, hence the `route` string.
+// hops: max_hops
 // example: chainshock cypher --name supply_paths --param producer=company:sk-hynix --param segment=company:saas-developers
 // dialect: neo4j
 MATCH p = (m:Company {id: $producer})-[:SUPPLIES*1..8]->(c:Company {id: $segment})

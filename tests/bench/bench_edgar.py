@@ -7,8 +7,8 @@ other benchmarks are kept, this one's are replaced) and prints them.
 Cases
 -----
 - ``edgar_load_all``: ``load_filings`` over every file in
-  ``$CHAINSHOCK_FILINGS`` (default ``../shared/filings``) with the embedding
-  model already loaded. Target: < 60 s. Baseline: edgartools reading the same
+  ``$CHAINSHOCK_FILINGS`` (default ``../shared/filings``), the embedding
+  model's load included. Target: < 30 s on 2 cores. Baseline: edgartools reading the same
   inputs without extracting anything (``parse_html`` of each HTML document,
   ``get_company_facts(cik).to_dataframe()`` of each companyfacts file from
   local storage).
@@ -43,11 +43,14 @@ def case_load_all() -> dict[str, Any]:
     from chainshock.graph.resolve import default_embedder
     from chainshock.loaders.edgar import load_filings
 
-    embedder = default_embedder()
-    embedder.encode(["warm up"])  # the model loads outside the timed region
-    start = time.perf_counter()
+    # The model load is inside the timed region (the "model load included").
+    cpu0, start = time.process_time(), time.perf_counter()
+    embedder = default_embedder()  # None without the nlp extra: the rule layer alone
+    if embedder is not None:
+        embedder.encode(["warm up"])
     records = load_filings(FILINGS, known_records(), embedder=embedder)
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu0
 
     # edgartools writes bookkeeping files into its local-storage folder: give it
     # a private copy, never the read-only fixtures.
@@ -74,10 +77,12 @@ def case_load_all() -> dict[str, Any]:
         "facts": len(records.facts),
         "sources": len(records.sources),
         "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu_seconds, 3),  # the machine is shared: CPU time says more than wall time
+        "model": embedder is not None,
         "baseline": "edgartools parse_html of each HTML filing + get_company_facts().to_dataframe(), no extraction",
         "baseline_seconds": round(baseline_seconds, 3),
-        "target": "< 60 s",
-        "ok": seconds < 60,
+        "target": "< 30 s, model load included",
+        "ok": seconds < 30,
     }
 
 

@@ -75,6 +75,15 @@ def _solve_once(n: int, m: int) -> tuple[float, Any]:
     A = sp.csr_matrix((shares, (rows, cols)), shape=(n, n))
     M = price_operator(A, theta)
     x = solve(M, s)
+    # the dollar ledger of the solved prices: every edge's Δpayment, per node, and the balance
+    from chainshock.queries.ledger import balance, price_ledger
+
+    revenue = np.full(n, 1e9)
+    none = np.zeros(n, dtype=bool)
+    ledger = price_ledger(rows, cols, np.zeros(len(rows), dtype=np.int64), shares[:, None], revenue,
+                          x[None, :, None], None, segment=none, product=none)
+    b = balance(ledger)[0]
+    assert abs(float(b.residual[0])) <= 1e-6 * max(abs(float(b.paid[0])), 1.0)
     return time.perf_counter() - t0, (M, s, x)
 
 
@@ -91,7 +100,7 @@ def case_big() -> dict[str, Any]:
     )
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     return {
-        "name": "propagation_solve_1m",
+        "name": "propagation_solve_1m",  # solve + dollar ledger + balance
         "nodes": 1_000_000,
         "edges": 10_000_000,
         "seconds": got["seconds"],

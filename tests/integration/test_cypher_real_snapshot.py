@@ -64,8 +64,8 @@ def test_every_query_same_rows_on_the_real_snapshot(engines):
     for name, q in LIBRARY.items():
         for params in param_sets(q):
             bound = q.bind(params)
-            a = emb.run(q.text("embedded"), bound)
-            b = neo.run(q.text("neo4j"), bound)
+            a = emb.run(q.text("embedded", bound), bound)
+            b = neo.run(q.text("neo4j", bound), bound)
             assert a.columns == b.columns, name
             assert normalise_rows(a.rows) == normalise_rows(b.rows), (name, params)
             key = (name, tuple(sorted(params.items())))

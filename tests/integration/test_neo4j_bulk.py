@@ -166,7 +166,7 @@ def test_library_queries_same_rows_after_bulk(bulk_settings, merged_settings, na
         params = {"as_of": "2025-10-01", **params}
     bound = q.bind(params)
     with Neo4jEngine(bulk_settings) as bulk, Neo4jEngine(merged_settings) as merged:
-        a, b = bulk.run(q.text("neo4j"), bound), merged.run(q.text("neo4j"), bound)
+        a, b = bulk.run(q.text("neo4j", bound), bound), merged.run(q.text("neo4j", bound), bound)
     assert a.columns == b.columns
     assert normalise_rows(a.rows) == normalise_rows(b.rows)
 

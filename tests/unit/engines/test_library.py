@@ -102,3 +102,16 @@ def test_bad_headers_are_refused(text, message):
 def test_unknown_query_suggests_close_names():
     with pytest.raises(NotFoundError, match=r"did you mean .*suppliers_of"):
         get_query("suppliers")
+
+
+def test_hop_ranges_are_cut_to_the_bound_parameter():
+    q = LIB["suppliers_within_hops"]
+    assert q.hops == "max_hops"
+    for engine in ("neo4j", "embedded"):
+        assert "1..6]" in q.text(engine)  # as written: runs unchanged, the WHERE cuts
+        assert "1..2]" in q.text(engine, q.bind({"company": "company:nvidia", "max_hops": "2"}))
+        assert "1..6]" in q.text(engine, q.bind({"company": "company:nvidia", "max_hops": "9"}))
+    spb = LIB["single_point_buyers"]
+    assert "*0..1]" in spb.text("embedded", spb.bind({"max_hops": "0"}))
+    with pytest.raises(BackendError, match="must name an int parameter"):
+        parse_query("// name: x\n// question: q?\n// param: n (string, required): n\n// hops: n\nRETURN $n")

@@ -29,9 +29,9 @@ def tiny(names: list[str | None], roles: list[list[str] | None]) -> PropertyGrap
          "n": i, "listed": i % 2 == 0}
         for i, (name, r) in enumerate(zip(names, roles, strict=True))
     ]
-    rels = [RelTable("SUPPLIES", "Company", "Company", {"id": "STRING", "lag_quarters": "INT64"},
-                     [{"from": "c0", "to": "c1", "id": "s0", "lag_quarters": None}])]
-    return PropertyGraph("h", {"Company": NodeTable("Company", cols, rows)}, rels)
+    rels = [RelTable.from_rows("SUPPLIES", "Company", "Company", {"id": "STRING", "lag_quarters": "INT64"},
+                               [{"from": "c0", "to": "c1", "id": "s0", "lag_quarters": None}])]
+    return PropertyGraph("h", {"Company": NodeTable.from_rows("Company", cols, rows)}, rels)
 
 
 def read(path: Path) -> list[list[str]]:
@@ -70,9 +70,11 @@ def test_null_is_an_empty_field_and_empty_string_is_quoted(tmp_path):
 
 def test_floats_round_trip_exactly(tmp_path):
     g = tiny(["a", "b", "c"], [[], [], []])
-    g.nodes["Company"].rows[0]["share"] = 0.1 + 0.2
-    g.nodes["Company"].rows[1]["share"] = 8.2999e10
-    g.nodes["Company"].rows[2]["share"] = 1.23456789012345e-7
+    rows = g.nodes["Company"].rows
+    for row, share in zip(rows, [0.1 + 0.2, 8.2999e10, 1.23456789012345e-7], strict=True):
+        row["share"] = share
+    companies = NodeTable.from_rows("Company", g.nodes["Company"].columns, rows)
+    g = PropertyGraph("h", {"Company": companies}, g.rels)
     files = write_import_csv(g, tmp_path)
     shares = [float(r[5]) for r in read(files.nodes[0])[1:]]
     assert shares == [0.1 + 0.2, 8.2999e10, 1.23456789012345e-7]
@@ -80,7 +82,7 @@ def test_floats_round_trip_exactly(tmp_path):
 
 def test_store_ids_number_all_labels_and_drop_dangling_ends(tmp_path):
     g = project_tables(records_to_tables(mini_records()), "h")
-    extra = RelTable("SUPPLIES", "Company", "Company", {"id": "STRING"},
+    extra = RelTable.from_rows("SUPPLIES", "Company", "Company", {"id": "STRING"},
                      [{"from": "company:nvidia", "to": "company:nobody", "id": "dangling"}])
     g = PropertyGraph("h", g.nodes, [*g.rels, extra])
     files = write_import_csv(g, tmp_path)
@@ -108,7 +110,7 @@ def test_array_delimiter_avoids_characters_in_list_items(tmp_path):
 
 def test_a_delimiter_in_relationship_lists_rewrites_the_node_files_too(tmp_path):
     g = tiny(["a", "b"], [["x"], ["y"]])
-    rel = RelTable("SUPPLIES", "Company", "Company", {"id": "STRING", "evidence_ids": "STRING[]"},
+    rel = RelTable.from_rows("SUPPLIES", "Company", "Company", {"id": "STRING", "evidence_ids": "STRING[]"},
                    [{"from": "c0", "to": "c1", "id": "s0", "evidence_ids": ["ev;1", "ev2"]}])
     files = write_import_csv(PropertyGraph("h", g.nodes, [rel]), tmp_path)
     assert files.array_delimiter == "|"

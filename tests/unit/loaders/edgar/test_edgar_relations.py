@@ -30,9 +30,9 @@ def test_corpus_quotes_are_verbatim_and_split_is_by_filing(filings: Path) -> Non
         if not d["relations"]:
             continue
         _, text, _ = read_filing_text(filings / d["path"])
-        flat = " ".join(text.split())
+        flat = "".join(text.split())  # verbatim up to whitespace (renderings space "$ 1.25" differently)
         for r in d["relations"]:
-            assert " ".join(r["quote"].split()) in flat, (acc, r["quote"])
+            assert "".join(r["quote"].split()) in flat, (acc, r["quote"])
 
 
 def test_dev_split_scores(filings: Path) -> None:

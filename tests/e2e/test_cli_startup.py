@@ -1,0 +1,72 @@
+"""What the CLI imports to start: --help and info load no heavy library.
+
+Speed itself is measured in ``make bench`` (tests/bench/bench_cli.py); here
+the property behind it: the modules that cost most to import stay unloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from minigraph import write_mini_snapshot
+
+HEAVY = ("pandas", "pyarrow", "scipy", "numpy", "neo4j", "torch", "sentence_transformers", "ladybug", "networkx")
+PROBE = """
+import json, sys
+from chainshock.cli import main
+sys.argv = ["chainshock", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)), file=sys.stderr)
+"""
+
+
+def loaded(*args: str, home: Path) -> list[str]:
+    env = {**os.environ, "CHAINSHOCK_HOME": str(home)}
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )
+    return list(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("startup")
+    write_mini_snapshot(home / "graph")
+    return home
+
+
+def test_help_loads_no_heavy_library(home):
+    assert loaded("--help", home=home) == []
+
+
+def test_info_reads_the_manifest_only(home):
+    assert loaded("info", "--json", home=home) == []
+    manifest = json.loads((home / "graph" / "manifest.json").read_text())
+    assert manifest["summary"]["nodes"]["Company"] == 16
+
+
+def test_info_without_a_summary_reads_the_tables(home, tmp_path):
+    old = tmp_path / "old"
+    write_mini_snapshot(old / "graph")
+    manifest_path = old / "graph" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["summary"]  # as a snapshot written before the summary existed
+    manifest_path.write_text(json.dumps(manifest))
+    env = {**os.environ, "CHAINSHOCK_HOME": str(old)}
+    exe = Path(sys.executable).parent / "chainshock"
+    new = subprocess.run([str(exe), "info", "--json"], capture_output=True, text=True, check=True,
+                         env={**os.environ, "CHAINSHOCK_HOME": str(home)}, timeout=300)
+    full = subprocess.run([str(exe), "info", "--json"], capture_output=True, text=True, check=True, env=env,
+                          timeout=300)
+    a, b = json.loads(new.stdout), json.loads(full.stdout)
+    for key in ("nodes", "edges", "roles", "sources", "facts", "evidence"):
+        assert a[key] == b[key], key
