@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from chainshock.errors import NotFoundError, SnapshotError
 
+from .integrity import TABLES as _TABLES
 from .integrity import (
     check_snapshot,
     damaged_message,
@@ -57,7 +58,7 @@ __all__ = [
     "write_snapshot",
 ]
 
-TABLES = ("nodes", "edges", "evidence", "facts", "sources")
+TABLES = _TABLES
 
 _SCHEMAS: dict[str, pa.Schema] = {
     "nodes": pa.schema(
