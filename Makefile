@@ -48,7 +48,7 @@ test: install
 	bash scripts/ensure-neo4j-deps.sh
 	# doctests run over the package as it installs (chainshock.graph, not graph:
 	# one copy of each module, so examples mix modules freely)
-	bash scripts/run-pytest.sh --doctest-modules $$(bash scripts/layout-tree.sh)/chainshock
+	bash scripts/run-pytest.sh --doctest-modules $$(bash scripts/layout-tree.sh doctest)/chainshock
 	bash scripts/run-pytest.sh -m "not slow"
 
 ## bench: speed measured as ratios against baselines run in the same process; writes build/bench.json

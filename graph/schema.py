@@ -8,6 +8,12 @@ An estimated quantity is an :class:`Estimate` (low/base/high plus a one-line
 basis) and is always labelled as an estimate. Every edge and fact carries at
 least one :class:`Evidence`; :func:`validate_graph` refuses one that does not.
 
+Size: about 600 lines, over the ~500 a module should keep to: the records
+(~400) and the graph-wide checks (:func:`validate_graph`,
+:func:`implied_revenue_problems`, ~190) that three branches extended in the
+same session. The checks move to ``graph/validate.py`` once those land, so
+that the move does not collide with their edits.
+
 Examples
 --------
 >>> share = Estimate(low=0.3, base=0.45, high=0.55, basis="Epoch AI: memory 52-63% of AI-chip spend")

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,6 @@ import pyarrow.parquet as pq
 
 from chainshock.errors import NotFoundError, SnapshotError
 
-from .integrity import TABLES as _TABLES
 from .integrity import (
     check_snapshot,
     damaged_message,
@@ -45,7 +44,8 @@ from .integrity import (
     versions_dir,
 )
 from .records import EdgeRecord, NodeRecord, edge_records, node_records
-from .schema import SCHEMA_VERSION, Estimate, Evidence, GraphRecords
+from .schema import SCHEMA_VERSION
+from .tables import TABLES, canonical_json, records_to_tables, to_arrow
 
 __all__ = [
     "TABLES",
@@ -57,231 +57,6 @@ __all__ = [
     "summarise",
     "write_snapshot",
 ]
-
-TABLES = _TABLES
-
-_SCHEMAS: dict[str, pa.Schema] = {
-    "nodes": pa.schema(
-        [
-            ("id", pa.string()),
-            ("label", pa.string()),
-            ("name", pa.string()),
-            ("roles", pa.list_(pa.string())),
-            ("ticker", pa.string()),
-            ("cik", pa.string()),
-            ("properties", pa.string()),
-        ]
-    ),
-    "edges": pa.schema(
-        [
-            ("id", pa.string()),
-            ("type", pa.string()),
-            ("source", pa.string()),
-            ("target", pa.string()),
-            ("product", pa.string()),
-            ("properties", pa.string()),
-        ]
-    ),
-    "evidence": pa.schema(
-        [
-            ("subject_id", pa.string()),
-            ("source_id", pa.string()),
-            ("locator", pa.string()),
-            ("quote", pa.string()),
-            ("method", pa.string()),
-            ("confidence", pa.float64()),
-            ("as_of", pa.date32()),
-        ]
-    ),
-    "facts": pa.schema(
-        [
-            ("id", pa.string()),
-            ("company", pa.string()),
-            ("metric", pa.string()),
-            ("fiscal_year", pa.int64()),
-            ("fiscal_period", pa.string()),
-            ("period_start", pa.date32()),
-            ("period_end", pa.date32()),
-            ("value", pa.float64()),
-            ("unit", pa.string()),
-            ("source_id", pa.string()),
-            ("concept", pa.string()),
-            ("estimate", pa.string()),
-        ]
-    ),
-    "sources": pa.schema(
-        [
-            ("id", pa.string()),
-            ("kind", pa.string()),
-            ("title", pa.string()),
-            ("url", pa.string()),
-            ("publisher", pa.string()),
-            ("accession", pa.string()),
-            ("form", pa.string()),
-            ("cik", pa.string()),
-            ("filed", pa.date32()),
-            ("as_of", pa.date32()),
-            ("reliability", pa.string()),
-        ]
-    ),
-}
-
-
-def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and no spaces, so equal data gives equal bytes.
-
-    Dates become ISO strings and an :class:`Estimate` its fields.
-
-    >>> import datetime as dt
-    >>> canonical_json({"b": 1, "a": dt.date(2025, 9, 30)})
-    '{"a":"2025-09-30","b":1}'
-    """
-
-    def default(obj: Any) -> Any:
-        if isinstance(obj, Estimate):
-            return obj.model_dump(mode="json")
-        if isinstance(obj, dt.date):
-            return obj.isoformat()
-        raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
-
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=default)
-
-
-def _evidence_rows(subject: str, evidence: Iterable[Evidence]) -> list[dict[str, Any]]:
-    return [
-        {
-            "subject_id": subject,
-            "source_id": ev.source_id,
-            "locator": ev.locator,
-            "quote": ev.quote,
-            "method": ev.method,
-            "confidence": ev.confidence,
-            "as_of": ev.as_of,
-        }
-        for ev in evidence
-    ]
-
-
-def records_to_tables(records: GraphRecords) -> dict[str, pd.DataFrame]:
-    """Turn validated records into the five snapshot tables (sorted, canonical).
-
-    Parameters
-    ----------
-    records : GraphRecords
-        Records that passed :func:`~chainshock.graph.schema.validate_graph`.
-
-    Returns
-    -------
-    dict of str to DataFrame
-        One frame per name in :data:`TABLES`, rows sorted by key, each node's
-        and edge's properties as canonical JSON.
-
-    Examples
-    --------
-    >>> from chainshock.graph.examples import example_records
-    >>> tables = records_to_tables(example_records())
-    >>> {name: len(frame) for name, frame in tables.items()}
-    {'nodes': 4, 'edges': 3, 'evidence': 6, 'facts': 0, 'sources': 1}
-    >>> tables["nodes"].set_index("id").loc["product:hbm", "properties"]
-    '{"category":"hbm"}'
-    """
-    nodes = []
-    evidence: list[dict[str, Any]] = []
-    for node in records.nodes:
-        props = node.properties()
-        roles = list(props.pop("roles", []) or [])
-        nodes.append(
-            {
-                "id": node.id,
-                "label": node.label,
-                "name": node.name,
-                "roles": sorted(roles),
-                "ticker": props.get("ticker"),
-                "cik": props.get("cik"),
-                "properties": canonical_json(props),
-            }
-        )
-        evidence.extend(_evidence_rows(node.id, node.evidence))
-    edges = []
-    for edge in records.edges:
-        props = {
-            k: (v.model_dump(mode="json") if isinstance(v, Estimate) else v)
-            for k, v in edge.properties.items()
-        }
-        edges.append(
-            {
-                "id": edge.id,
-                "type": str(edge.type),
-                "source": edge.source,
-                "target": edge.target,
-                "product": props.get("product"),
-                "properties": canonical_json(props),
-            }
-        )
-        evidence.extend(_evidence_rows(edge.id, edge.evidence))
-    facts = []
-    for fact in records.facts:
-        facts.append(
-            {
-                "id": fact.id,
-                "company": fact.company,
-                "metric": fact.metric,
-                "fiscal_year": fact.fiscal_year,
-                "fiscal_period": fact.fiscal_period,
-                "period_start": fact.period_start,
-                "period_end": fact.period_end,
-                "value": float(fact.value),
-                "unit": fact.unit,
-                "source_id": fact.source_id,
-                "concept": fact.concept,
-                "estimate": canonical_json(fact.estimate.model_dump(mode="json"))
-                if fact.estimate
-                else None,
-            }
-        )
-        evidence.extend(_evidence_rows(fact.id, fact.evidence))
-    sources = [
-        {
-            "id": s.id,
-            "kind": s.kind,
-            "title": s.title,
-            "url": s.url,
-            "publisher": s.publisher,
-            "accession": s.accession,
-            "form": s.form,
-            "cik": s.cik,
-            "filed": s.filed,
-            "as_of": s.as_of,
-            "reliability": s.reliability,
-        }
-        for s in records.sources
-    ]
-    keys = {
-        "nodes": ["id"],
-        "edges": ["id"],
-        "evidence": ["subject_id", "source_id", "locator", "quote"],
-        "facts": ["id"],
-        "sources": ["id"],
-    }
-    rows = {"nodes": nodes, "edges": edges, "evidence": evidence, "facts": facts, "sources": sources}
-    tables: dict[str, pd.DataFrame] = {}
-    for name in TABLES:
-        schema = _SCHEMAS[name]
-        frame = pd.DataFrame(rows[name], columns=schema.names)
-        if not frame.empty:
-            frame = frame.sort_values(keys[name], kind="mergesort").reset_index(drop=True)
-        tables[name] = frame
-    return tables
-
-
-def _to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
-    schema = _SCHEMAS.get(name)
-    if schema is None:
-        return pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
-    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False).replace_schema_metadata(
-        None
-    )
-
 
 @dataclass
 class Snapshot:
@@ -455,7 +230,7 @@ def _write(
         for name in sorted(tables):
             frame = tables[name]
             out = staging / f"{name}.parquet"
-            pq.write_table(_to_arrow(name, frame), out, compression="zstd", write_statistics=True)
+            pq.write_table(to_arrow(name, frame), out, compression="zstd", write_statistics=True)
             digests[name] = file_digest(out)
             sizes[name] = out.stat().st_size
             counts[name] = len(frame)

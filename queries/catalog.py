@@ -12,7 +12,7 @@ A path that exists wins over a shipped name, so a local
 
 Examples
 --------
->>> sorted(bundled())[:2]
+>>> sorted(bundled())[1:3]
 ['capex-doubling', 'contract-cliff']
 >>> locate("memory-squeeze").name
 'memory-squeeze.yaml'

@@ -113,6 +113,7 @@ def capex_ledger(
     ...     segment=np.zeros(3, dtype=bool), product=np.zeros(3, dtype=bool))
     >>> led.operating_income[1, :, 0].round(3).tolist()
     [-2.5, 2.5, 2.5]
+    >>> from chainshock.queries.ledger import balance
     >>> [float(b.residual[0]) for b in balance(led)]
     [0.0, 0.0]
     """

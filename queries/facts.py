@@ -16,6 +16,7 @@ with one source.
 
 Examples
 --------
+>>> import datetime as dt
 >>> f = pd.DataFrame({"company": ["c:a", "c:a"], "metric": ["revenue", "operating_income"],
 ...     "fiscal_year": [2025, 2025], "fiscal_period": ["FY", "FY"],
 ...     "period_end": [dt.date(2025, 12, 31)] * 2, "value": [10.0, 2.0], "unit": ["USD", "USD"],
@@ -119,6 +120,7 @@ def source_text(sources: pd.DataFrame, source_id: str) -> str:
 def latest_fact(facts: pd.DataFrame, sources: pd.DataFrame, company: str, metrics: tuple[str, ...]) -> FactRef | None:
     """The latest annual (else latest) USD value of the first metric a company has.
 
+    >>> import datetime as dt
     >>> f = pd.DataFrame({"company": ["c:a", "c:a"], "metric": ["capex", "capex"], "fiscal_year": [2024, 2025],
     ...     "fiscal_period": ["FY", "FY"], "period_end": [dt.date(2024, 12, 31), dt.date(2025, 12, 31)],
     ...     "value": [1.0, 2.0], "unit": ["USD", "USD"], "source_id": ["s", "s"]})

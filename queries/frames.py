@@ -100,7 +100,7 @@ def frame(rows: list[dict[str, Any]], columns: list[str] | None = None) -> pd.Da
 def ledger_frame(result: ShockResult) -> pd.DataFrame | None:
     """The ledger as a DataFrame, or None when the result carries no ledger."""
     entries = getattr(result, "ledger", None)
-    if entries is None:
+    if not entries:  # no price moved, or a result from before the ledger
         return None
     names = {i.node: i.name for i in result.impacts}
     rows = []

@@ -108,8 +108,21 @@ class Balance:
     residual: np.ndarray
 
 
-def _sum_rows(G: sp.csr_matrix, x: np.ndarray) -> np.ndarray:
-    return np.asarray(G @ x)
+class _Sum:
+    """``Σ_e x[e]`` into ``idx[e]``: bincount for a few draws, a sparse product for many."""
+
+    def __init__(self, idx: np.ndarray, n: int):
+        self.idx, self.n = idx, n
+        self._G: sp.csr_matrix | None = None
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if x.ndim == 1:
+            return np.bincount(self.idx, weights=x, minlength=self.n)
+        if x.shape[1] <= 8:
+            return np.stack([np.bincount(self.idx, weights=x[:, c], minlength=self.n) for c in range(x.shape[1])], 1)
+        if self._G is None:
+            self._G = scatter_matrix(self.idx, self.n)
+        return np.asarray(self._G @ x)
 
 
 def price_ledger(
@@ -152,30 +165,36 @@ def price_ledger(
     E = len(rows)
     produces = product[cols] if produces is None else produces
     revenue = np.asarray(revenue, dtype=float).copy()
-    G_sell = scatter_matrix(rows, n)
-    G_buy = scatter_matrix(cols, n)
+    sell, buy = _Sum(rows, n), _Sum(cols, n)
     # a product without a market size is as big as what the graph's buyers spend on it
-    bought = ~product[cols] & ~segment[cols] & np.isfinite(revenue[cols]) if E else np.zeros(0, dtype=bool)
-    spend = _sum_rows(G_sell, np.where(bought, V[:, 0] * np.nan_to_num(revenue[cols]), 0.0)) if E else np.zeros(n)
     implicit = product & ~np.isfinite(revenue)
-    revenue[implicit] = spend[implicit]
+    if implicit.any() and E:
+        bought = ~product[cols] & ~segment[cols] & np.isfinite(revenue[cols])
+        spend = sell(np.where(bought, V[:, 0] * np.nan_to_num(revenue[cols]), 0.0))
+        revenue[implicit] = spend[implicit]
     rev_base = np.nan_to_num(revenue, nan=0.0)
     sized = ~segment[cols] & np.isfinite(revenue[cols]) if E else np.zeros(0, dtype=bool)
-    flow = np.where(sized[:, None], V * rev_base[cols][:, None], 0.0) if E else np.zeros((0, C))
-    sold = _sum_rows(G_sell, flow) if E else np.zeros((n, C))
+    flow = V * rev_base[cols][:, None] if E else np.zeros((0, C))
+    if E and not sized.all():
+        flow[~sized] = 0.0
+    flow /= 4.0  # per quarter
+    sold = 4.0 * sell(flow) if E else np.zeros((n, C))
     remainder = np.maximum(rev_base[:, None] - sold, 0.0)
     remainder[segment] = 0.0
     unsized = tuple(int(k) for k in np.flatnonzero((sold[:, 0] > rev_base * (1 + 1e-9)) & ~segment & ~implicit))
     # final demand of each seller goes to the segments it supplies, by the segment edges' shares
-    to_seg = segment[cols] if E else np.zeros(0, dtype=bool)
-    seg_w = np.where(to_seg[:, None], V, 0.0) if E else np.zeros((0, C))
-    seg_tot = _sum_rows(G_sell, seg_w) if E else np.zeros((n, C))
-    seg_frac = np.where(seg_tot[rows] > 0, seg_w / np.where(seg_tot[rows] > 0, seg_tot[rows], 1.0), 0.0) if E else seg_w
+    seg_idx = np.flatnonzero(segment[cols]) if E else np.zeros(0, dtype=np.int64)
+    seg_tot = _Sum(rows[seg_idx], n)(V[seg_idx]) if seg_idx.size else np.zeros((n, C))
+    seg_frac = V[seg_idx] / seg_tot[rows[seg_idx]] if seg_idx.size else np.zeros((0, C))
+    seg_buy = _Sum(cols[seg_idx], n)
     has_seg = seg_tot > 0
-    groups = {int(lag): np.flatnonzero(lags == lag) for lag in np.unique(lags)} if E else {}
+    if E and lags.min() == lags.max():  # one lag for every entry (no sort of a large array)
+        groups = {int(lags[0]): np.arange(E)}
+    else:
+        groups = {int(lag): np.flatnonzero(lags == lag) for lag in np.unique(lags)} if E else {}
     prod_idx = np.flatnonzero(produces) if E else np.zeros(0, dtype=np.int64)
-    G_prod = scatter_matrix(rows[prod_idx], n)
-    share_in = _sum_rows(scatter_matrix(cols[prod_idx], n), V[prod_idx]) if prod_idx.size else np.zeros((n, C))
+    prod_sell = _Sum(rows[prod_idx], n)
+    share_in = _Sum(cols[prod_idx], n)(V[prod_idx]) if prod_idx.size else np.zeros((n, C))
 
     revenue_q = np.zeros((Q, n, C))
     cost_q = np.zeros((Q, n, C))
@@ -183,31 +202,35 @@ def price_ledger(
     out_buy = np.zeros((Q, C))
     out_prod = np.zeros((Q, C))
     for q in range(Q):
-        pay = np.zeros((E, C))
-        for lag, idx in groups.items():
-            if q - lag < 0:
-                continue
-            m = 1.0 if multipliers is None else multipliers[q][idx]
-            pay[idx] = flow[idx] / 4.0 * m * P[q - lag][rows[idx]]
+        if len(groups) == 1 and q - next(iter(groups)) >= 0:  # one lag for every entry: no fancy indexing
+            pay = flow * P[q - next(iter(groups))][rows]
+            if multipliers is not None:
+                pay *= multipliers[q]
+        else:
+            pay = np.zeros((E, C))
+            for lag, idx in groups.items():
+                if q - lag < 0:
+                    continue
+                m = 1.0 if multipliers is None else multipliers[q][idx]
+                pay[idx] = flow[idx] * m * P[q - lag][rows[idx]]
         if premium is not None and premium[0].size:
             pidx, pprod, S = premium
             back = q - lags[pidx]
             ok = back >= 0
             m = 1.0 if multipliers is None else multipliers[q][pidx]
-            add = flow[pidx] / 4.0 * m * np.where(ok[:, None], S[np.maximum(back, 0), pprod], 0.0)
+            add = flow[pidx] * m * np.where(ok[:, None], S[np.maximum(back, 0), pprod], 0.0)
             pay[pidx] += add
-        rev = _sum_rows(G_sell, pay) if E else np.zeros((n, C))
-        cost = _sum_rows(G_buy, pay) if E else np.zeros((n, C))
+        rev = sell(pay) if E else np.zeros((n, C))
+        cost = buy(pay) if E else np.zeros((n, C))
         fin = remainder / 4.0 * P[q]
         rev += fin
-        if E:
-            seg_pay = seg_frac * fin[rows]
-            final_q[q] = _sum_rows(G_buy, seg_pay)
+        if seg_idx.size:
+            final_q[q] = seg_buy(seg_frac * fin[rows[seg_idx]])
         out_buy[q] = np.where(has_seg, 0.0, fin).sum(axis=0)
         # products: pass what they keep (receipts − payments to producers) on by market share
         net = np.where(product[:, None], rev - cost, 0.0)
         if prod_idx.size:
-            rev += _sum_rows(G_prod, V[prod_idx] * net[cols[prod_idx]])
+            rev += prod_sell(V[prod_idx] * net[cols[prod_idx]])
         out_prod[q] = (net * np.where(product[:, None], 1.0 - share_in, 0.0)).sum(axis=0)
         rev[product] = 0.0
         cost[product] = 0.0

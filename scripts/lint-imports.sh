@@ -3,5 +3,5 @@
 # checked over the package as it installs (see scripts/layout-tree.sh).
 set -eu
 cd "$(dirname "$0")/.."
-root=$(bash scripts/layout-tree.sh)
+root=$(bash scripts/layout-tree.sh imports)
 cd "$root" && PYTHONPATH=. ../../.venv/bin/lint-imports --no-logo --no-cache ../../pyproject.toml

@@ -3,5 +3,5 @@
 # tree of symlinks and not a mypy setting).
 set -eu
 cd "$(dirname "$0")/.."
-root=$(bash scripts/layout-tree.sh)
+root=$(bash scripts/layout-tree.sh mypy)
 cd "$root" && ../../.venv/bin/mypy --config-file ../../pyproject.toml -p chainshock

@@ -372,7 +372,7 @@ def build_view(
     ]
     wanted = {r.id for r in edges} | kept
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    ev_cols = ("subject_id", "source_id", "locator", "quote", "method", "as_of", "grade")
+    ev_cols = ("subject_id", "source_id", "locator", "quote", "method", "as_of")
     for row in _tuples(snapshot.evidence, ev_cols):
         if row.subject_id not in wanted:
             continue

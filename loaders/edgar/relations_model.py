@@ -60,9 +60,8 @@ class ModelRelations:
 
     def __post_init__(self) -> None:
         if self.embedder is None:  # the nlp extra is not installed (see graph.resolve.default_embedder)
-            from chainshock.graph.resolve import NLP_HINT
-
             from chainshock.errors import ChainshockError
+            from chainshock.graph.resolve import NLP_HINT
 
             raise ChainshockError(f"relations by embeddings need the nlp extra: {NLP_HINT}")
         self._labels = [(rel, i) for rel, (_, _, protos) in sorted(PROTOTYPES.items()) for i in range(len(protos))]

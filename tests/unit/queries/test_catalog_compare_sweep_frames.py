@@ -5,13 +5,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+
+from chainshock.errors import ScenarioError
 from chainshock.queries import catalog
 from chainshock.queries.compare import compare_results
 from chainshock.queries.frames import LEDGER_COLUMNS, flatten, frame, ledger_frame, shock_tables
 from chainshock.queries.result import Impact, IndexImpact, QuarterValue, ScenarioInfo, ShockResult
 from chainshock.queries.sweep import parse_sweep, with_shock
-
-from chainshock.errors import ScenarioError
 
 
 def _impact(node: str, change: float, path: list[float] | None = None, **kw) -> Impact:
