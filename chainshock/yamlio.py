@@ -37,7 +37,12 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
-        mapping[str(key)] = loader.construct_object(value_node, deep=True)
+        try:
+            mapping[str(key)] = loader.construct_object(value_node, deep=True)
+        except (ValueError, OverflowError) as err:  # e.g. a date like 2025-13-45
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{key}: {value_node.value!r} is not a valid value ({err})", value_node.start_mark
+            ) from None
         key_lines[str(key)] = key_node.start_mark.line + 1
     mapping[LINE] = node.start_mark.line + 1
     mapping[KEY_LINES] = key_lines
@@ -62,6 +67,8 @@ def load_yaml(path: Path) -> Any:
         raise DataError(f"{path}{line}: YAML syntax error: {problem}") from err
     except yaml.YAMLError as err:
         raise DataError(f"{path}: YAML error: {err}") from err
+    except (ValueError, OverflowError, RecursionError) as err:  # a bad date in a list, a too-deep nesting
+        raise DataError(f"{path}: YAML value error: {err}") from None
 
 
 def line_of(mapping: Any, loc: tuple[Any, ...] = ()) -> int | None:

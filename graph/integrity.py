@@ -29,6 +29,7 @@ from chainshock.errors import SnapshotError
 __all__ = [
     "DEFAULT_KEEP",
     "MARKER",
+    "TABLES",
     "Version",
     "check_snapshot",
     "file_digest",
@@ -44,6 +45,7 @@ __all__ = [
     "versions_dir",
 ]
 
+TABLES = ("nodes", "edges", "evidence", "facts", "sources")  # a snapshot's tables (snapshot.TABLES)
 MARKER = ".verified"
 DEFAULT_KEEP = 3
 _CHUNK = 1 << 20

@@ -412,6 +412,7 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
             at = rng.uniform(0, 1.1 * refs[method][2])
             p = spawn(home, *args)
             time.sleep(at)
+            load_running = p.poll() is None
             victims = _our_java_pids(home)
             for pid in victims:
                 with contextlib.suppress(ProcessLookupError):
@@ -434,7 +435,8 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
             counts, digest = _neo4j_digest(settings)
             converged = rerun.returncode == 0 and counts == refs[used][0] and digest == refs[used][1]
             details.append({
-                "method": method, "kill_at_s": round(at, 2), "killed_pids": len(victims),
+                "method": method, "kill_at_s": round(at, 2), "load_running": load_running,
+                "killed_pids": len(victims),
                 "load_exit": p.returncode, "traceback": first_tb or TRACEBACK in rerun.stderr, "hung": hung,
                 "rerun_with": used, "converged": converged,
                 "error_line": err.strip().splitlines()[-1][:200] if err.strip() else "",
@@ -458,6 +460,7 @@ def campaign_neo4j(work: Path, kills: int, rng: random.Random) -> dict[str, Any]
             "merge_kills": sum(d["method"] == "merge" for d in details),
             "bulk_kills": sum(d["method"] == "bulk" for d in details),
             "converged": converged,
+            "killed_mid_load": sum(d["load_running"] for d in details),
             "tracebacks": tracebacks,
             "hung": sum(d["hung"] for d in details),
             "relationships": sum(v for k, v in (snapshot_counts or {}).items() if k.isupper()),

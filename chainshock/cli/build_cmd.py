@@ -160,13 +160,12 @@ def _info_from_manifest() -> dict[str, Any] | None:
     The summary is written by this chainshock's snapshot writer; a snapshot
     without one (older) is read in full instead.
     """
-    import json
+    from chainshock.graph.integrity import TABLES, check_snapshot
 
     path = snapshot_dir()
-    try:
-        manifest = json.loads((path / "manifest.json").read_text())
-    except (OSError, ValueError):
-        return None  # the full reader says what is wrong
+    # the files' sizes against the manifest (hashes on a version's first open): a damaged
+    # snapshot is one line here too, though info reads only the manifest
+    _, manifest = check_snapshot(path, TABLES)
     summary, tables = manifest.get("summary"), manifest.get("tables", {})
     if not summary or "edges_from_filings" not in summary or not all(t in tables for t in ("sources", "facts", "evidence")):
         return None

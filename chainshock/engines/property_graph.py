@@ -782,15 +782,12 @@ def project_snapshot(snapshot_path: Path) -> PropertyGraph:
         When there is no snapshot there, or it has another schema version.
     """
     from chainshock.errors import SnapshotError
+    from chainshock.graph.integrity import TABLES, check_snapshot
     from chainshock.graph.schema import SCHEMA_VERSION
 
-    manifest_path = Path(snapshot_path) / "manifest.json"
-    try:
-        manifest = json.loads(manifest_path.read_text())
-    except FileNotFoundError:
-        raise SnapshotError(f"no snapshot at {snapshot_path}; run `chainshock build` first") from None
-    except (OSError, ValueError) as e:
-        raise SnapshotError(f"{manifest_path} is unreadable ({e}); rebuild with `chainshock build`") from None
+    # sizes always, hashes on a version's first open; the link resolved once
+    folder, manifest = check_snapshot(snapshot_path, TABLES)
+    snapshot_path = folder
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise SnapshotError(
             f"snapshot at {snapshot_path} has schema version {manifest.get('schema_version')}, "
