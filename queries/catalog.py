@@ -155,15 +155,9 @@ def run(
     Same overrides, bounds, name resolution and engine; for scenarios built
     in memory (inline shocks, sweeps). Returns a :class:`~.result.ShockResult`.
     """
-    from .contracts import parse_quarter
-    from .shock import _check_bounds, prepare, run_shock
+    from .shock import run_loaded
 
-    if start is not None:
-        parse_quarter(start)
-    updates: dict[str, object] = {}
-    for key, value in (("draws", draws), ("seed", seed), ("top_k", top_k), ("horizon_quarters", horizon)):
-        if value is not None:
-            updates[key] = value
-    _check_bounds(scenario, allow_extreme)
-    ready = prepare(snapshot, scenario.model_copy(update=updates), where)
-    return run_shock(snapshot, ready, file=str(file) if file is not None else None, start=start)
+    return run_loaded(
+        snapshot, scenario, where=where, file=file, draws=draws, seed=seed, top_k=top_k, horizon=horizon,
+        start=start, allow_extreme=allow_extreme,
+    )

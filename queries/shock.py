@@ -56,7 +56,7 @@ from .scenario import Scenario, resolve_scenario
 from .sensitivity import SENSITIVITY_INPUTS, at_end, sensitivity, system_at_end
 from .valuation import index_impacts, valuation_draws
 
-__all__ = ["PCT_RANGE", "SENSITIVITY_INPUTS", "prepare", "run_scenario", "run_shock", "scenario_warnings", "sensitivity"]
+__all__ = ["PCT_RANGE", "SENSITIVITY_INPUTS", "prepare", "run_loaded", "run_scenario", "run_shock", "scenario_warnings", "sensitivity"]
 
 # |pct| outside this range needs --allow-extreme (or allow_extreme: true in the scenario)
 PCT_RANGE = (-90.0, 300.0)
@@ -509,6 +509,33 @@ def run_scenario(
             })
     else:
         scenario, where = load_scenario(file)
+    return run_loaded(
+        snapshot, scenario, where=where, file=file, draws=draws, seed=seed, top_k=top_k, horizon=horizon,
+        start=start, allow_extreme=allow_extreme, valuation=valuation, with_sensitivity=with_sensitivity,
+    )
+
+
+def run_loaded(
+    snapshot: Any,
+    scenario: Scenario,
+    *,
+    where: Callable[[tuple[Any, ...]], str] | None = None,
+    file: str | Path | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    top_k: int | None = None,
+    horizon: int | None = None,
+    start: str | None = None,
+    allow_extreme: bool = False,
+    valuation: str | None = None,
+    with_sensitivity: bool = False,
+) -> ShockResult:
+    """Run a loaded :class:`Scenario` with :func:`run_scenario`'s overrides and checks.
+
+    The shared tail of :func:`run_scenario` and of scenarios built in memory
+    (:func:`chainshock.queries.catalog.run`): overrides, bounds, name
+    resolution (``where`` locates errors in the scenario's file), the run.
+    """
     if start is not None:
         parse_quarter(start)
     updates: dict[str, object] = {}
