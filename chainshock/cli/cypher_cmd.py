@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from chainshock.engines.library import (
     ENGINES,
@@ -31,7 +30,7 @@ from chainshock.engines.library import (
 from chainshock.engines.result import MEMORY_MB, PRINT_ROWS, TIMEOUT_S, QueryResult
 from chainshock.errors import BackendError
 
-from ._common import emit_json, err, guarded, out
+from ._common import Table, emit_json, err, guarded, out
 from ._export import CsvOpt, ParquetOpt, XlsxOpt, check, export
 
 __all__ = ["format_value", "register", "run_query"]
@@ -179,9 +178,11 @@ def _print_result(result: QueryResult, title: str | None, max_rows: int = PRINT_
     # long ids, quotes and URLs stay readable instead of folding into slivers.
     if title:
         out.print(title, style="bold", markup=False)
+    from rich.table import Table as RichTable
+
     key_width = max(len(c) for c in result.columns)
     for n, row in enumerate(cells, 1):
-        block = Table.grid(padding=(0, 2))
+        block = RichTable.grid(padding=(0, 2))
         block.add_column(style="cyan", no_wrap=True, min_width=key_width)
         block.add_column(overflow="fold")
         for col, cell in zip(result.columns, row, strict=True):

@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from chainshock.errors import ScenarioError
 from chainshock.home import snapshot_dir
 
-from ._common import emit_json, guarded, out
+from ._common import Table, emit_json, guarded, out
 from ._export import CsvOpt, ParquetOpt, XlsxOpt, check, export
 
 if TYPE_CHECKING:
