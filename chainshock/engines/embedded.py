@@ -302,6 +302,7 @@ class EmbeddedEngine:
                 "delete it and run the query again to rebuild"
             ) from e
         self._conn = lb.Connection(self._db)
+        self._timeout_ms: int | None = None  # the limit set on the connection
         self.path = db_path
 
     @classmethod
@@ -332,7 +333,10 @@ class EmbeddedEngine:
         """
         check_statement(query)
         limit = self.timeout if timeout is None else timeout
-        self._conn.set_query_timeout(max(1, round(limit * 1000)) if limit else 0)
+        millis = max(1, round(limit * 1000)) if limit else 0
+        if millis != self._timeout_ms:  # a call into the engine per query otherwise
+            self._conn.set_query_timeout(millis)
+            self._timeout_ms = millis
         try:
             result = self._conn.execute(query, dict(params or {}))
         except RuntimeError as e:
