@@ -168,6 +168,17 @@ def command() -> TyperGroup:
     return root
 
 
+def _one_line_usage_error(self: Any, file: Any = None) -> None:
+    """A usage error as one line on stderr, with where to look (click prints usage, hint and error)."""
+    import sys
+
+    where = f" (see `{self.ctx.command_path} --help`)" if self.ctx is not None else ""
+    sys.stderr.write(f"error: {self.format_message()}{where}\n")
+
+
 def main() -> None:
     """Entry point of the ``chainshock`` console script."""
+    from typer._click.exceptions import UsageError
+
+    UsageError.show = _one_line_usage_error  # type: ignore[method-assign]
     command()(prog_name="chainshock")

@@ -86,3 +86,13 @@ def test_help_lists_each_command_with_its_whole_first_sentence(home):
                            timeout=300).stdout
     # the example block keeps one command per line
     assert "\n    chainshock build --filings ../shared/filings\n" in build
+
+
+def test_a_usage_error_is_one_line_naming_the_help(home):
+    exe = Path(sys.executable).parent / "chainshock"
+    env = {**os.environ, "CHAINSHOCK_HOME": str(home)}
+    for args, says in ((["info", "--nope"], "No such option: --nope"), (["nope"], "No such command 'nope'")):
+        proc = subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=300, check=False)
+        assert proc.returncode == 2
+        assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: ") and says in proc.stderr
+        assert "--help`)" in proc.stderr and "Traceback" not in proc.stderr
