@@ -109,6 +109,11 @@ def _library_params(query: LibraryQuery, pairs: list[str]) -> dict[str, Any]:
     bound = query.bind(given)
     names = [k for k in given if k in _NODE_PARAMS and isinstance(bound.get(k), str)]
     if names:
+        labels = _node_labels()
+        # A value that is already a node's id (with a label the parameter takes) stays as it is,
+        # which is what resolve_node would answer; anything else is resolved on the whole snapshot.
+        names = [k for k in names if labels.get(bound[k]) not in _NODE_PARAMS[k]]
+    if names:
         from chainshock.graph.lookup import resolve_node
         from chainshock.graph.snapshot import read_snapshot
         from chainshock.home import snapshot_dir
@@ -117,6 +122,27 @@ def _library_params(query: LibraryQuery, pairs: list[str]) -> dict[str, Any]:
         for key in names:
             bound[key] = resolve_node(snapshot, bound[key], _NODE_PARAMS[key])
     return bound
+
+
+def _node_labels() -> dict[str, str]:
+    """Every node id of the snapshot with its label, read from two columns (no pandas).
+
+    Empty when the snapshot cannot be read: the full resolution then reports why.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from chainshock.errors import ChainshockError
+    from chainshock.graph.integrity import TABLES, check_snapshot
+    from chainshock.home import snapshot_dir
+
+    try:
+        folder, _ = check_snapshot(snapshot_dir(), TABLES)
+        # ParquetFile, not read_table: the dataset path imports pandas to read the file's metadata
+        nodes = pq.ParquetFile(folder / "nodes.parquet").read(columns=["id", "label"])
+    except (ChainshockError, OSError, pa.ArrowException):
+        return {}
+    return dict(zip(nodes.column("id").to_pylist(), nodes.column("label").to_pylist(), strict=True))
 
 
 def _print_list(library: dict[str, LibraryQuery], as_json: bool) -> None:

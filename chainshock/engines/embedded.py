@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from chainshock.errors import BackendError
-from chainshock.graph.integrity import check_snapshot
-from chainshock.graph.snapshot import TABLES
+from chainshock.graph.integrity import TABLES, check_snapshot
 from chainshock.home import home, snapshot_dir
 
-from .property_graph import PROJECTION_VERSION, ColumnType, PropertyGraph, project_snapshot
+# The projection (pandas, numpy) is imported only to build: a query on a
+# current database needs ladybug and pyarrow's types, nothing more.
+from .property_tables import PROJECTION_VERSION, ColumnType, PropertyGraph
 from .result import MEMORY_MB, TIMEOUT_S, QueryResult, to_plain
 
 __all__ = [
@@ -184,6 +185,8 @@ def ensure_database(
             return db_path
         if log:
             log(f"building the embedded Cypher database from snapshot {content_hash} in {folder}")
+        from .property_graph import project_snapshot
+
         graph = project_snapshot(snapshot_path)
         tmp = folder / f".{DB_NAME}.building-{os.getpid()}"
         try:

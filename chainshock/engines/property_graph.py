@@ -60,6 +60,7 @@ from .property_columns import (
 from .property_tables import (
     _ARROW,
     NODE_COLUMNS,
+    PROJECTION_VERSION,
     REL_COLUMNS,
     REL_ENDPOINTS,
     Column,
@@ -86,10 +87,6 @@ __all__ = [
     "project_tables",
     "read_tables",
 ]
-
-# Bump when the projection changes shape: the embedded database is rebuilt.
-PROJECTION_VERSION = 2
-
 
 class _EvidenceIndex:
     """Evidence ids (subject id plus rank within the subject) and lists of them per subject."""

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 __all__ = [
     "NODE_COLUMNS",
+    "PROJECTION_VERSION",
     "REL_COLUMNS",
     "REL_ENDPOINTS",
     "ColumnType",
@@ -23,6 +24,9 @@ __all__ = [
     "PropertyGraph",
     "RelTable",
 ]
+
+# Bump when the projection changes shape: the embedded database is rebuilt.
+PROJECTION_VERSION = 2
 
 ColumnType = str  # one of STRING, DOUBLE, INT64, BOOLEAN, DATE, STRING[]
 # A column while the projection assembles it: arrow as read, or Python values.

@@ -96,3 +96,16 @@ def test_a_usage_error_is_one_line_naming_the_help(home):
         assert proc.returncode == 2
         assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: ") and says in proc.stderr
         assert "--help`)" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_library_query_by_node_id_reads_no_pandas(home):
+    args = ("cypher", "--name", "suppliers_of", "--param", "company=company:nvidia", "--json")
+    loaded(*args, home=home)  # the first query builds the embedded database (that needs pandas)
+    assert not {"pandas", "scipy", "networkx", "torch"} & set(loaded(*args, home=home))
+    # a name still resolves, on the whole snapshot
+    exe = Path(sys.executable).parent / "chainshock"
+    env = {**os.environ, "CHAINSHOCK_HOME": str(home)}
+    by_name = subprocess.run([str(exe), *args[:4], "company=NVIDIA", "--json"], capture_output=True, text=True,
+                             env=env, timeout=300, check=True)
+    by_id = subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=300, check=True)
+    assert json.loads(by_name.stdout)["rows"] == json.loads(by_id.stdout)["rows"] != []
