@@ -575,6 +575,8 @@ def _assemble(state: _State, embedder: Embedder | str | None, report: Progress |
     resolver = _resolver(state, emb)
     for cid, filer_company in new_companies.items():
         resolver.add(Entry(cid, filer_company.name, filer_company.aliases, filer_company.resolved))
+    # every name the edge loop below may resolve, encoded in one batch (with the known names)
+    resolver.prefetch(rel.name for _, rel in state.relations if rel.edge_type)
     if emb is not None and model_relations:
         # off by default: over the shared filings it added one evidence row to an
         # existing edge (docs/decisions.md, extraction section)
