@@ -118,10 +118,10 @@ def statement_lines(text: str, start: int, end: int) -> list[TextFact]:
             header = " ".join(head.group(0).split()) if head else periods[-1].group(0)
             head_end = head_at + (head.end() if head else len(periods[-1].group(0)))
             fragments = [(head_at, header)]
-            scale = scales[-1]
-            if not head_at <= scale.start() < head_end:  # a scale inside the header is quoted with it
-                closing = ")" if before[scale.end() : scale.end() + 1] == ")" else ""
-                fragments.append((scale.start(), " ".join(scale.group(0).split()) + closing))
+            note = scales[-1]
+            if not head_at <= note.start() < head_end:  # a scale inside the header is quoted with it
+                closing = ")" if before[note.end() : note.end() + 1] == ")" else ""
+                fragments.append((note.start(), " ".join(note.group(0).split()) + closing))
             lead = " ... ".join(f for _, f in sorted(fragments))
             out[metric] = TextFact(metric, value, m.group(1), m.start(), line_end,
                                    f"{lead} ... {quote}", duration, prior=tuple(prior))
