@@ -143,6 +143,11 @@ def ledger_rows(system: System, ledger: Ledger, qs: list[Quarter]) -> list[Ledge
             out.append(LedgerEntry(node="outside:buyers", name="buyers outside the graph", kind="outside",
                                    quarter=q.label, revenue_change_usd=0.0, cost_change_usd=v,
                                    operating_income_change_usd=-v))
+        if ledger.lenders is not None and abs(ledger.lenders[j, 0]) > 1e-6:
+            v = float(ledger.lenders[j, 0])
+            out.append(LedgerEntry(node="outside:lenders", name="lenders outside the graph (interest on capex debt)",
+                                   kind="outside", quarter=q.label, revenue_change_usd=v, cost_change_usd=0.0,
+                                   operating_income_change_usd=v))
         if abs(ledger.outside_producers[j, 0]) > 1e-6:
             v = float(ledger.outside_producers[j, 0])
             out.append(LedgerEntry(node="outside:producers", name="producers, suppliers and wages outside the graph",

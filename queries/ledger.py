@@ -70,6 +70,7 @@ class Ledger:
     product: np.ndarray  # (n,) bool
     unsized: tuple[int, ...] = ()  # sellers whose graph purchases exceed their revenue (final demand clipped to 0)
     investment: np.ndarray | None = None  # (Q, n, C): extra capex, final demand by the company (not a cost)
+    lenders: np.ndarray | None = None  # (Q, C): interest received by lenders outside the graph
 
     @property
     def operating_income(self) -> np.ndarray:
@@ -89,6 +90,7 @@ class Ledger:
             self.product,
             tuple(sorted(set(self.unsized) | set(other.unsized))),
             _plus(self.investment, other.investment),
+            _plus(self.lenders, other.lenders),
         )
 
 
@@ -251,6 +253,8 @@ def balance(ledger: Ledger) -> list[Balance]:
     for q in range(ledger.revenue.shape[0]):
         paid = ledger.cost[q][firms].sum(axis=0)
         received = ledger.revenue[q][firms].sum(axis=0) + ledger.outside_producers[q]
+        if ledger.lenders is not None:
+            received = received + ledger.lenders[q]
         final = ledger.final[q][ledger.segment].sum(axis=0) + ledger.outside_buyers[q]
         if ledger.investment is not None:
             final = final + ledger.investment[q].sum(axis=0)

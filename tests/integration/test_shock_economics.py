@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from support import REPO, run_cli
 
@@ -100,6 +102,35 @@ def test_capex_reaches_earnings_and_the_two_sp500s(snap):
     # demand reaching a product stays within its market
     hbm = next(r for r in result.capex.reached if r.node == "product:hbm")
     assert hbm.revenue_change_usd < 33e9
+    assert max(abs(b.residual_usd) for b in result.balance) <= 1e-6 * max(b.paid_usd for b in result.balance)
+
+
+UTILITIES = ("company:constellation-energy", "company:vistra", "company:talen-energy", "company:nextera-energy",
+             "company:dominion-energy")
+HYPERSCALERS = ("company:microsoft", "company:amazon", "company:alphabet", "company:meta", "company:oracle")
+
+
+def test_capex_raises_utilities_income_paid_by_the_hyperscalers(snap):
+    result = run_scenario(snap, SCENARIOS / "capex-doubling.yaml", draws=0)
+    got = _impacts(result)
+    for utility in UTILITIES:
+        assert got[utility].operating_income_change_usd > 0
+    lines = [e for e in result.ledger if e.node in UTILITIES]
+    # capacity comes online three quarters after the capex is spent: nothing before, then it grows
+    by_quarter: dict[str, float] = {}
+    for e in lines:
+        by_quarter[e.quarter] = by_quarter.get(e.quarter, 0.0) + e.revenue_change_usd
+    quarters = [q.quarter for q in result.balance]
+    assert all(by_quarter.get(q, 0.0) == 0.0 for q in quarters[:3])
+    series = [by_quarter.get(q, 0.0) for q in quarters[3:]]
+    assert all(b > a > 0 for a, b in itertools.pairwise(series))
+    # every dollar the utilities receive is paid by a hyperscaler in the same quarter
+    for q in quarters:
+        received = sum(e.revenue_change_usd for e in lines if e.quarter == q)
+        paid = sum(e.cost_change_usd for e in result.ledger if e.quarter == q and e.node in HYPERSCALERS)
+        assert received <= paid
+    assert any("Capex financing (estimate)" in a for a in result.assumptions)
+    assert any(e.node == "outside:lenders" and e.revenue_change_usd > 0 for e in result.ledger)
     assert max(abs(b.residual_usd) for b in result.balance) <= 1e-6 * max(b.paid_usd for b in result.balance)
 
 
