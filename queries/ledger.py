@@ -140,6 +140,7 @@ def price_ledger(
     product: np.ndarray,
     produces: np.ndarray | None = None,
     premium: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    charges: Sequence[sp.csr_matrix] | None = None,
 ) -> Ledger:
     """The ledger of a price path.
 
@@ -162,6 +163,28 @@ def price_ledger(
     premium : (entries, products, S), optional
         SUPPLIES entries that name a product pay that product's exogenous
         shock ``S[q, product]`` (Q, n, C) on top of the seller's price change.
+    charges : list of (n, E) sparse matrices, optional
+        Per quarter, the share of each entry's contract shortfall charged to
+        the sellers the contract names (:func:`~chainshock.queries.contracts.seller_charges`);
+        the rest of a product's shortfall is shared by its producers by market share.
+
+    Examples
+    --------
+    A fixed-price contract shields half of buyer 3's purchases of product 0, made by
+    companies 1 and 2 (60/40); it names seller 1, which forgoes the whole shortfall:
+
+    >>> rows, cols = np.array([1, 2, 0]), np.array([0, 0, 3])
+    >>> V = np.array([[0.6], [0.4], [0.5]])
+    >>> P = np.zeros((1, 4, 1)); P[0, 0, 0] = 0.1  # the market price rises 10%
+    >>> m = [np.array([[1.0], [1.0], [0.5]])]
+    >>> R = [sp.csr_matrix(([1.0], ([1], [2])), shape=(4, 3))]
+    >>> args = (rows, cols, np.zeros(3, int), V, np.array([np.nan, 50.0, 50.0, 100.0]), P, m)
+    >>> kw = dict(segment=np.zeros(4, bool), product=np.array([True, False, False, False]))
+    >>> price_ledger(*args, **kw).revenue[0, 1:3, 0].round(4).tolist()  # market share
+    [0.375, 0.25]
+    >>> led = price_ledger(*args, **kw, charges=R)
+    >>> led.revenue[0, 1:3, 0].round(4).tolist(), float(balance(led)[0].residual[0])  # named seller
+    ([0.125, 0.5], 0.0)
     """
     Q, n, C = P.shape
     E = len(rows)
@@ -203,18 +226,25 @@ def price_ledger(
     final_q = np.zeros((Q, n, C))
     out_buy = np.zeros((Q, C))
     out_prod = np.zeros((Q, C))
+    named = charges is not None and multipliers is not None
     for q in range(Q):
+        full = None
         if len(groups) == 1 and q - next(iter(groups)) >= 0:  # one lag for every entry: no fancy indexing
             pay = flow * P[q - next(iter(groups))][rows]
             if multipliers is not None:
+                full = pay.copy() if named else None
                 pay *= multipliers[q]
         else:
             pay = np.zeros((E, C))
+            full = np.zeros((E, C)) if named else None
             for lag, idx in groups.items():
                 if q - lag < 0:
                     continue
                 m = 1.0 if multipliers is None else multipliers[q][idx]
-                pay[idx] = flow[idx] * m * P[q - lag][rows[idx]]
+                pay[idx] = flow[idx] * P[q - lag][rows[idx]]
+                if full is not None:
+                    full[idx] = pay[idx]
+                pay[idx] *= m
         if premium is not None and premium[0].size:
             pidx, pprod, S = premium
             back = q - lags[pidx]
@@ -224,6 +254,13 @@ def price_ledger(
             pay[pidx] += add
         rev = sell(pay) if E else np.zeros((n, C))
         cost = buy(pay) if E else np.zeros((n, C))
+        short = None
+        if named and full is not None:
+            assert charges is not None
+            R = charges[q]
+            short = full - pay  # what the contracts keep buyers from paying, per entry
+            # the market keeps its unshielded receipts for its producers; the named sellers forgo the shortfall
+            rev += sell(np.asarray(R.sum(axis=0)).ravel()[:, None] * short)
         fin = remainder / 4.0 * P[q]
         rev += fin
         if seg_idx.size:
@@ -234,6 +271,8 @@ def price_ledger(
         if prod_idx.size:
             rev += prod_sell(V[prod_idx] * net[cols[prod_idx]])
         out_prod[q] = (net * np.where(product[:, None], 1.0 - share_in, 0.0)).sum(axis=0)
+        if short is not None:
+            rev -= np.asarray(R @ short)
         rev[product] = 0.0
         cost[product] = 0.0
         cost += final_q[q]

@@ -43,6 +43,7 @@ from .contracts import (
     parse_quarter,
     quarterly_path,
     quarters,
+    seller_charges,
     shields,
 )
 from .facts import Bases, company_bases
@@ -200,13 +201,14 @@ def _solve(system: System, draws: Draws, sh: _Shocks, mults: list[np.ndarray] | 
 
 
 def _ledger(system: System, draws: Draws, bases: Bases, path: _Path, sh: _Shocks,
-            mults: list[np.ndarray] | None) -> Ledger:
+            con: _Contracts) -> Ledger:
     segment = np.array(["consumer_segment" in r for r in system.roles])
     product = np.array([lab == "Product" for lab in system.labels])
     idx, prod = _product_premium(system)
-    return price_ledger(system.rows, system.cols, system.lags, draws.values, bases.revenue, path.P, mults,
+    charges = seller_charges(system, con.shields, path.P.shape[0]) if con.multipliers is not None else None
+    return price_ledger(system.rows, system.cols, system.lags, draws.values, bases.revenue, path.P, con.multipliers,
                         segment=segment, product=product, produces=system.kinds == 2,
-                        premium=(idx, prod, sh.S))
+                        premium=(idx, prod, sh.S), charges=charges)
 
 
 def run_shock(
@@ -244,7 +246,7 @@ def run_shock(
     sh = _shocks(system, scenario, first, len(qs), draws.columns)
     con = _contracts(snapshot, system, scenario, qs, draws.columns)
     path = _solve(system, draws, sh, con.multipliers)
-    ledger = _ledger(system, draws, bases, path, sh, con.multipliers)
+    ledger = _ledger(system, draws, bases, path, sh, con)
     _check_reach(system, scenario, path, ledger)
     capex = run_capex(system, facts, snapshot.sources, scenario, draws.values, len(qs),
                       segment=ledger.segment, product=ledger.product, cost_to_revenue=bases.ratio) if scenario.capex else None

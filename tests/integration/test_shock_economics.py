@@ -105,6 +105,34 @@ def test_capex_reaches_earnings_and_the_two_sp500s(snap):
     assert max(abs(b.residual_usd) for b in result.balance) <= 1e-6 * max(b.paid_usd for b in result.balance)
 
 
+def test_a_contract_shortfall_is_charged_to_the_seller_it_names(snap, tmp_path):
+    named = run_scenario(snap, _write_lta(tmp_path, "[company:micron]"))
+    market = run_scenario(snap, _write_lta(tmp_path, "[]"))
+    a, b = _impacts(named), _impacts(market)
+    # the same prices (who forgoes the windfall does not change what Dell pays) ...
+    assert a["company:dell"].cost_change_usd == pytest.approx(b["company:dell"].cost_change_usd, rel=1e-12)
+    # ... but Micron alone forgoes what Dell does not pay; Samsung and SK hynix keep their full windfall
+    forgone = b["company:micron"].revenue_change_usd - a["company:micron"].revenue_change_usd
+    assert forgone > 0
+    for other in ("company:samsung-electronics", "company:sk-hynix"):
+        assert a[other].revenue_change_usd > b[other].revenue_change_usd
+    gained = sum(a[o].revenue_change_usd - b[o].revenue_change_usd for o in ("company:samsung-electronics", "company:sk-hynix", "company:cxmt"))
+    assert gained < forgone
+    for r in (named, market):
+        assert max(abs(x.residual_usd) for x in r.balance) <= 1e-6 * max(x.paid_usd for x in r.balance)
+
+
+def _write_lta(tmp_path, sellers):
+    path = tmp_path / f"lta-{sellers.count(':')}.yaml"
+    path.write_text(
+        "name: lta\nstart: 2026Q1\nhorizon_quarters: 4\ndraws: 0\n"
+        "shocks:\n  - {node: product:dram, pct: 20}\n"
+        "assumed_contracts:\n  - {id: 'assumed:dell-dram', buyer: company:dell, product: product:dram,\n"
+        f"     fixed_share: 0.8, end: 2026-12-31, sellers: {sellers}, basis: test contract}}\n"
+    )
+    return path
+
+
 UTILITIES = ("company:constellation-energy", "company:vistra", "company:talen-energy", "company:nextera-energy",
              "company:dominion-energy")
 HYPERSCALERS = ("company:microsoft", "company:amazon", "company:alphabet", "company:meta", "company:oracle")

@@ -154,8 +154,11 @@ def test_a_fully_shielded_input_transmits_nothing(tmp_path):
         assert imp.price_change == 0.0 and all(q.price_change == 0.0 for q in imp.path)
         assert imp.margin_hit_usd in (None, 0.0)
         assert imp.steady_state > 0
-    # both parties: GPU Co pays nothing more, so the HBM sellers are paid only by buyers outside the graph
-    assert got["company:hynix"].revenue_change_usd == pytest.approx(0.6 * 8 * (3.5e10 - 3e9) / 4 * 0.3)
+    # both parties: GPU Co pays nothing more (from quarter 2, its lag), and Hynix, the seller the contract
+    # names, forgoes all of it: it keeps its 60% of the market as if unshielded, less GPU Co's shortfall
+    outside, gpu = 8 * (3.5e10 - 3e9) / 4 * 0.3, 7 * 3e9 / 4 * 0.3
+    assert got["company:hynix"].revenue_change_usd == pytest.approx(0.6 * (outside + gpu) - gpu)
+    assert got["company:micron"].revenue_change_usd == pytest.approx(0.2 * (outside + gpu))  # its 20% share, unshielded
     assert result.contracts[0].contract == "contract:gpu-hbm-lta"
     assert len(result.contracts[0].shielded_quarters) == 8
     assert not result.contracts[0].expires_in_horizon
