@@ -185,3 +185,13 @@ def test_guards(snap, built_home, tmp_path):
     path.write_text("name: f\nstart: 2026Q1\ndraws: 0\nshocks:\n  - {node: product:dram, pct: 0.3}\n")
     proc = run_cli("shock", str(path), "--draws", "0", home=built_home)
     assert proc.returncode == 0 and "did you mean 30, i.e. percent?" in proc.stderr
+
+
+def test_memory_makers_show_the_price_of_what_they_make(snap):
+    got = _impacts(run_scenario(snap, SCENARIOS / "memory-squeeze.yaml", draws=0))
+    # HBM +30%, DRAM +20%, NAND +15%: a DRAM/HBM maker sits between 20% and 30%, a NAND maker at 15%
+    for maker in ("company:sk-hynix", "company:micron", "company:samsung-electronics"):
+        assert got[maker].price_basis == "products"
+        assert 0.15 <= got[maker].price_change <= 0.30
+    assert got["company:kioxia"].price_change == pytest.approx(0.15)
+    assert got["company:nvidia"].price_basis == "own"
