@@ -198,17 +198,15 @@ def price_ledger(
         spend = sell(np.where(bought, V[:, 0] * np.nan_to_num(revenue[cols]), 0.0))
         revenue[implicit] = spend[implicit]
     rev_base = np.nan_to_num(revenue, nan=0.0)
-    sized = ~segment[cols] & np.isfinite(revenue[cols]) if E else np.zeros(0, dtype=bool)
-    flow = V * rev_base[cols][:, None] if E else np.zeros((0, C))
-    if E and not sized.all():
-        flow[~sized] = 0.0
-    flow /= 4.0  # per quarter
+    # a buyer's flows are sized by its revenue; segments and buyers without one have none
+    per_buyer = np.where(~segment & np.isfinite(revenue), rev_base / 4.0, 0.0)  # per quarter
+    flow = V * np.take(per_buyer, cols)[:, None] if E else np.zeros((0, C))
     sold = 4.0 * sell(flow) if E else np.zeros((n, C))
     remainder = np.maximum(rev_base[:, None] - sold, 0.0)
     remainder[segment] = 0.0
-    unsized = tuple(int(k) for k in np.flatnonzero((sold[:, 0] > rev_base * (1 + 1e-9)) & ~segment & ~implicit))
+    unsized = tuple(np.flatnonzero((sold[:, 0] > rev_base * (1 + 1e-9)) & ~segment & ~implicit).tolist())
     # final demand of each seller goes to the segments it supplies, by the segment edges' shares
-    seg_idx = np.flatnonzero(segment[cols]) if E else np.zeros(0, dtype=np.int64)
+    seg_idx = np.flatnonzero(segment[cols]) if E and segment.any() else np.zeros(0, dtype=np.int64)
     seg_tot = _Sum(rows[seg_idx], n)(V[seg_idx]) if seg_idx.size else np.zeros((n, C))
     seg_frac = V[seg_idx] / seg_tot[rows[seg_idx]] if seg_idx.size else np.zeros((0, C))
     seg_buy = _Sum(cols[seg_idx], n)
@@ -218,6 +216,7 @@ def price_ledger(
     else:
         groups = {int(lag): np.flatnonzero(lags == lag) for lag in np.unique(lags)} if E else {}
     prod_idx = np.flatnonzero(produces) if E else np.zeros(0, dtype=np.int64)
+    markets = np.flatnonzero(product)
     prod_sell = _Sum(rows[prod_idx], n)
     share_in = _Sum(cols[prod_idx], n)(V[prod_idx]) if prod_idx.size else np.zeros((n, C))
 
@@ -230,7 +229,7 @@ def price_ledger(
     for q in range(Q):
         full = None
         if len(groups) == 1 and q - next(iter(groups)) >= 0:  # one lag for every entry: no fancy indexing
-            pay = flow * P[q - next(iter(groups))][rows]
+            pay = flow * np.take(P[q - next(iter(groups))], rows, axis=0)
             if multipliers is not None:
                 full = pay.copy() if named else None
                 pay *= multipliers[q]
@@ -265,16 +264,18 @@ def price_ledger(
         rev += fin
         if seg_idx.size:
             final_q[q] = seg_buy(seg_frac * fin[rows[seg_idx]])
-        out_buy[q] = np.where(has_seg, 0.0, fin).sum(axis=0)
+        out_buy[q] = (np.where(has_seg, 0.0, fin) if seg_idx.size else fin).sum(axis=0)
         # products: pass what they keep (receipts − payments to producers) on by market share
-        net = np.where(product[:, None], rev - cost, 0.0)
-        if prod_idx.size:
-            rev += prod_sell(V[prod_idx] * net[cols[prod_idx]])
-        out_prod[q] = (net * np.where(product[:, None], 1.0 - share_in, 0.0)).sum(axis=0)
+        if markets.size:
+            net = np.zeros((n, C))
+            net[markets] = rev[markets] - cost[markets]
+            if prod_idx.size:
+                rev += prod_sell(V[prod_idx] * net[cols[prod_idx]])
+            out_prod[q] = (net[markets] * (1.0 - share_in[markets])).sum(axis=0)
         if short is not None:
             rev -= np.asarray(R @ short)
-        rev[product] = 0.0
-        cost[product] = 0.0
+        rev[markets] = 0.0
+        cost[markets] = 0.0
         cost += final_q[q]
         revenue_q[q], cost_q[q] = rev, cost
     return Ledger(
