@@ -11,6 +11,7 @@ capex over their filed servers' lives.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,10 +20,11 @@ import pandas as pd
 from chainshock.errors import ScenarioError
 
 from .capex_costs import electricity_ledger, electricity_spend, financing_ledger, online_gw
+from .contracts import Quarter, coverage
 from .demand import capex_ledger, demand_pull
 from .facts import latest_fact
 from .ledger import Ledger
-from .matrices import KIND_CODES, System
+from .matrices import KIND_CODES, ContractTerm, System
 from .montecarlo import percentiles, triangular
 from .result import CapexReach, CapexResult, CapexShock
 from .scenario import DEFAULT_ONLINE_LAG, DEFAULT_ONLINE_LAG_BASIS, Range, Scenario
@@ -111,9 +113,34 @@ def _draw(r: Range, C: int, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
+def _delivering(system: System, supply: np.ndarray, qs: Sequence[Quarter] | None, terms: Sequence[ContractTerm],
+                Q: int) -> tuple[np.ndarray, list[str]]:
+    """Weights (Q, S) of the electricity supply edges: base cost share × the part of each quarter it delivers.
+
+    An edge whose buyer and seller are parties to electricity contracts delivers while one of them is in
+    force (a PPA for a plant that restarts in 2028 delivers nothing before); an edge with no contract always.
+    """
+    w = np.repeat(system.base[supply][None, :], Q, axis=0)
+    waiting: list[str] = []
+    if qs is None:
+        return w, waiting
+    for s, e in enumerate(supply):
+        seller, buyer = system.ids[system.rows[e]], system.ids[system.cols[e]]
+        mine = [t for t in terms if t.buyer == buyer and seller in t.sellers and t.product == system.products[e]]
+        if not mine:
+            continue
+        cover = np.array([max(coverage(q, t.start, t.end) for t in mine) for q in qs[:Q]])
+        w[:, s] *= cover
+        if cover.min() < 1:
+            first = next((q.label for q, c in zip(qs, cover, strict=False) if c > 0), None)
+            waiting.append(f"{seller} → {buyer} from {first or 'after the horizon'}")
+    return w, waiting
+
+
 def _running_costs(
     system: System, facts: pd.DataFrame, sources: pd.DataFrame, scenario: Scenario, dcapex: np.ndarray, Q: int,
     rng: np.random.Generator, *, segment: np.ndarray, product: np.ndarray, cost_to_revenue: np.ndarray | None,
+    qs: Sequence[Quarter] | None, terms: Sequence[ContractTerm],
 ) -> tuple[Ledger, list[str]]:
     """Electricity drawn by the capacity the extra capex buys, and interest on its debt-financed share."""
     spec = scenario.capex
@@ -127,7 +154,8 @@ def _running_costs(
     supply = np.flatnonzero(is_power & (system.kinds == KIND_CODES["SUPPLIES"]) & (np.abs(dcapex[system.cols, 0]) > 0))
     suppliers, buyers = system.rows[supply], system.cols[supply]
     margin, fallback = _margins(system, facts, sources, sorted(set(suppliers.tolist())), cost_to_revenue)
-    power = electricity_ledger(spend, suppliers, buyers, system.base[supply], margin, segment=segment, product=product)
+    weight, waiting = _delivering(system, supply, qs, terms, Q)
+    power = electricity_ledger(spend, suppliers, buyers, weight, margin, segment=segment, product=product)
     interest = financing_ledger(dcapex, debt, rate, Q, segment=segment, product=product)
     gw_end = float(online_gw(dcapex, per_gw, lag, Q)[-1, :, 0].sum())
     unserved = sorted(system.ids[k] for k in np.flatnonzero(np.abs(dcapex[:, 0]) > 0) if k not in set(buyers.tolist()))
@@ -147,6 +175,9 @@ def _running_costs(
         f"{spec.cost_of_debt.base:.1%} ({spec.cost_of_debt.low:.1%}–{spec.cost_of_debt.high:.1%}; {spec.cost_of_debt.basis}); "
         "the interest is a cost of the hyperscaler (so its Δoperating income is after financing) paid to lenders outside the graph.",
     ]
+    if waiting:
+        notes.append("Capex → electricity: a PPA delivers only once it starts; before then its buyer's new load goes "
+                     "to its other suppliers in the graph, or outside it: " + "; ".join(waiting) + ".")
     if fallback:
         notes.append("Capex → electricity: no filed operating margin for " + ", ".join(system.ids[k] for k in fallback)
                      + "; they keep 1 − cost-to-revenue (a gross margin: an upper bound, estimate).")
@@ -164,6 +195,8 @@ def run_capex(
     segment: np.ndarray,
     product: np.ndarray,
     cost_to_revenue: np.ndarray | None = None,
+    qs: Sequence[Quarter] | None = None,
+    terms: Sequence[ContractTerm] = (),
 ) -> CapexRun:
     """Demand-pull of the scenario's capex change, its result rows and its ledger."""
     n, C = system.n, V.shape[1]
@@ -213,8 +246,8 @@ def run_capex(
         )
     ledger = capex_ledger(system.rows, system.cols, V, dx, dcapex, unallocated, margin, life, Q,
                           segment=segment, product=product)
-    costs, cost_notes = _running_costs(system, facts, sources, scenario, dcapex, Q, rng,
-                                       segment=segment, product=product, cost_to_revenue=cost_to_revenue)
+    costs, cost_notes = _running_costs(system, facts, sources, scenario, dcapex, Q, rng, segment=segment,
+                                       product=product, cost_to_revenue=cost_to_revenue, qs=qs, terms=terms)
     ledger = ledger.add(costs)
     notes += cost_notes
     reached: list[CapexReach] = []

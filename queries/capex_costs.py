@@ -77,9 +77,12 @@ def electricity_ledger(
     ----------
     spend : ndarray, shape (Q, n, C)
         Extra electricity bought per quarter by each node (non-zero for hyperscalers).
-    supplier, buyer, weight : ndarray, shape (S,)
-        The graph's electricity supply edges (utility, buyer) and their weights
-        (base cost shares); a buyer's spend is split over its edges by weight.
+    supplier, buyer : ndarray, shape (S,)
+        The graph's electricity supply edges (utility, buyer).
+    weight : ndarray, shape (S,) or (Q, S)
+        Their weights (base cost shares; per quarter, zero while an edge's
+        PPA has not started): a buyer's spend in a quarter is split over its
+        edges by weight; with no weight that quarter it goes outside the graph.
     margin : ndarray, shape (n,)
         Each supplier's operating margin (NaN: none kept, costs equal revenue).
 
@@ -93,16 +96,18 @@ def electricity_ledger(
     0.0
     """
     Q, n, C = spend.shape
-    weight = np.asarray(weight, dtype=float)
-    total = np.bincount(buyer, weights=weight, minlength=n) if len(buyer) else np.zeros(n)
-    frac = weight / total[buyer] if len(buyer) else weight
+    S = len(supplier)
+    weight = np.broadcast_to(np.asarray(weight, dtype=float), (Q, S))
+    total = np.zeros((Q, n))
+    for s in range(S):
+        total[:, buyer[s]] += weight[:, s]
     revenue = np.zeros((Q, n, C))
-    for s in range(len(supplier)):
-        revenue[:, supplier[s], :] += frac[s] * spend[:, buyer[s], :]
+    for s in range(S):
+        frac = np.divide(weight[:, s], total[:, buyer[s]], out=np.zeros(Q), where=total[:, buyer[s]] > 0)
+        revenue[:, supplier[s], :] += frac[:, None] * spend[:, buyer[s], :]
     m = np.where(np.isfinite(margin), margin, 0.0)[None, :, None]
     upkeep = (1.0 - m) * revenue  # what the utilities pay outside the graph to produce it
-    served = total > 0
-    unserved = np.where(served[None, :, None], 0.0, spend).sum(axis=1)
+    unserved = np.where((total > 0)[:, :, None], 0.0, spend).sum(axis=1)
     cost = spend + upkeep
     outside = unserved + upkeep.sum(axis=1)
     return Ledger(revenue, cost, np.zeros_like(cost), np.zeros_like(cost), np.zeros((Q, C)), outside,

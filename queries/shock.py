@@ -222,7 +222,8 @@ def run_shock(
     ledger = _ledger(system, draws, bases, path, sh, con)
     _check_reach(system, scenario, path, ledger)
     capex = run_capex(system, facts, snapshot.sources, scenario, draws.values, len(qs),
-                      segment=ledger.segment, product=ledger.product, cost_to_revenue=bases.ratio) if scenario.capex else None
+                      segment=ledger.segment, product=ledger.product, cost_to_revenue=bases.ratio,
+                      qs=qs, terms=con.terms) if scenario.capex else None
     if capex is not None:
         ledger = ledger.add(capex.ledger)
     years = np.arange(len(qs)) * 0.25 + 0.125
