@@ -10,7 +10,7 @@ Cases (every baseline is measured in the same run)
 --------------------------------------------------
 - ``cypher_neo4j_load_1m``: ``load_graph`` of the projected snapshot into an
   empty Neo4j (constraints, then ``UNWIND`` batches of 10,000 with ``MERGE``
-  on ids). Target: >= 50,000 relationships/s. Baseline: the naive loader,
+  on ids). Target: >= 25,000 relationships/s. Baseline: the naive loader,
   one ``MERGE`` per relationship per transaction, timed on 5,000
   relationships and scaled to the whole graph.
 - ``cypher_neo4j_reload_1m``: the same load again (idempotent: MERGE finds
@@ -18,8 +18,8 @@ Cases (every baseline is measured in the same run)
 - ``cypher_neo4j_bulk_load_1m``: ``chainshock neo4j load --bulk`` of the
   same projection into a second, empty local Neo4j (its own
   CHAINSHOCK_HOME): CSV files, stop, ``neo4j-admin database import full``,
-  start, constraints and indexes, all inside the timing. Target: >= 50,000
-  relationships/s. Baseline: the MERGE load above (``ratio`` = how many
+  start, constraints and indexes, all inside the timing. Target: >= 60,000
+  relationships/s end to end at 2M relationships, >= 100,000 at 10M. Baseline: the MERGE load above (``ratio`` = how many
   times faster). The record also says whether the counts equal the MERGE
   load's, and whether a MERGE load over the bulk-loaded database left the
   counts unchanged (that reload is timed as ``merge_after_bulk_seconds``).
@@ -253,6 +253,9 @@ def bulk_10m_record(edges: int, limit_s: float) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             return {"name": name, "nodes": None, "edges": edges, "seconds": None, "baseline": None,
                     "baseline_seconds": None, "note": f"> {limit_s:.0f} s (limit)"}
+        except subprocess.CalledProcessError as e:  # recorded, never a crash of the whole bench
+            return {"name": name, "nodes": None, "edges": edges, "seconds": None, "baseline": None,
+                    "baseline_seconds": None, "note": f"failed (exit {e.returncode}; see stderr)"}
         got = json.loads(out.read_text())
     fixed = sum(got["stages"].get(k, 0.0) for k in ("stop_wait", "start"))
     return {
@@ -266,18 +269,28 @@ def bulk_10m_record(edges: int, limit_s: float) -> dict[str, Any]:
     }
 
 
+def _target(name: str) -> str:
+    """The issue's target for a record with a rels/s figure."""
+    if "bulk" in name:
+        return ">= 100,000" if name.endswith("_rels") else ">= 60,000"
+    return ">= 25,000"
+
+
 def print_table(records: list[dict[str, Any]]) -> None:
     print(f"{'benchmark':30} {'nodes':>10} {'edges':>10} {'seconds':>9} {'baseline s':>11} {'ratio':>8}  baseline / note")
     for r in records:
-        ratio = f"{r['baseline_seconds'] / r['seconds']:.2f}x" if r.get("baseline_seconds") else "-"
+        secs = r.get("seconds")
+        ratio = f"{r['baseline_seconds'] / secs:.2f}x" if r.get("baseline_seconds") and secs else "-"
         base = f"{r['baseline_seconds']:.4f}" if r.get("baseline_seconds") else "-"
-        note = r.get("baseline", "")
-        if "rels_per_second" in r:
-            note += f"; {r['rels_per_second']:,.0f} rels/s (target >= 50,000)"
-        if r.get("seconds") is None:  # cut at its limit
-            print(f"{r['name']:30} {'':>10} {r['edges']:>10,} {'-':>9} {base:>11} {ratio:>8}  {r.get('note', '')}")
+        note = r.get("baseline") or ""
+        if r.get("rels_per_second"):
+            note += f"; {r['rels_per_second']:,.0f} rels/s (target {_target(r['name'])})"
+        nodes = f"{r['nodes']:,}" if r.get("nodes") is not None else "-"
+        edges = f"{r['edges']:,}" if r.get("edges") is not None else "-"
+        if secs is None:  # cut at its limit: recorded as "> limit", never a crash
+            print(f"{r['name']:30} {nodes:>10} {edges:>10} {'-':>9} {base:>11} {ratio:>8}  {r.get('note') or ''}")
             continue
-        print(f"{r['name']:30} {r['nodes']:>10,} {r['edges']:>10,} {r['seconds']:>9.4f} {base:>11} {ratio:>8}  {note}")
+        print(f"{r['name']:30} {nodes:>10} {edges:>10} {secs:>9.4f} {base:>11} {ratio:>8}  {note.lstrip('; ')}")
 
 
 def main() -> None:
