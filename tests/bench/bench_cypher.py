@@ -185,7 +185,7 @@ def bulk_record(home: Path, graph: Any, tag: str, n_nodes: int, n: int, n_rels: 
         print(f"neo4j bulk load: {report.seconds:.1f} s", file=sys.stderr)
         driver = connect(settings)
         try:
-            again = load_graph(driver, graph, batch_size=10_000)
+            again = load_graph(driver, graph)
             after = graph_counts(driver)
         finally:
             driver.close()
@@ -340,7 +340,7 @@ def main() -> None:
                                  password=(home / "neo4j" / "password").read_text().strip())
         try:
             driver = connect(settings)
-            report = load_graph(driver, graph, batch_size=10_000)
+            report = load_graph(driver, graph)
             naive = naive_load_seconds(driver, graph, sample=min(5000, n)) * (n_rels / min(5000, n))
             records.append({
                 "name": f"cypher_neo4j_load_{tag}", "nodes": n_nodes, "edges": n, "seconds": round(report.seconds, 3),
@@ -350,7 +350,7 @@ def main() -> None:
             })
             print(f"neo4j load: {report.seconds:.1f} s", file=sys.stderr)
             write_records(records)  # as we go: a run cut short still leaves what it measured
-            again = load_graph(driver, graph, batch_size=10_000)
+            again = load_graph(driver, graph)
             records.append({
                 "name": f"cypher_neo4j_reload_{tag}", "nodes": n_nodes, "edges": n, "seconds": round(again.seconds, 3),
                 "baseline": "first load", "baseline_seconds": round(report.seconds, 3),
