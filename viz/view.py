@@ -22,7 +22,7 @@ Examples
 >>> len(view.nodes), len(view.edges) == len(snap.edges)
 (40, True)
 >>> sorted(view.nodes[0])[:4]
-['color', 'group', 'id', 'info']
+['color', 'footprint', 'group', 'id']
 """
 
 from __future__ import annotations
@@ -147,6 +147,61 @@ class GraphView:
     def group_styles(self) -> list[tuple[str, str, str]]:
         """(group, colour, shape) for every group in the legend."""
         return [(g["group"], g["color"], g["shape"]) for g in self.legend]
+
+    def counts(self) -> dict[str, Any]:
+        """What the page draws at load, and what waits behind the legend's toggles.
+
+        An edge is drawn when both its ends are; a hidden group hides its
+        nodes and every edge that touches them.
+
+        Returns
+        -------
+        dict
+            ``nodes``, ``edges``: drawn at load; ``hidden_nodes``,
+            ``hidden_edges``: behind the toggles; ``hidden_groups``: legend
+            name -> node count, for the groups that start hidden.
+
+        Examples
+        --------
+        >>> v = GraphView("t", nodes=[{"id": "a", "group": "product"}, {"id": "c", "group": "country"}],
+        ...               edges=[{"from": "a", "to": "c"}], headers=[],
+        ...               legend=[{"group": "country", "name": "Countries", "count": 1, "hidden": True}])
+        >>> v.counts()
+        {'nodes': 1, 'edges': 0, 'hidden_nodes': 1, 'hidden_edges': 1, 'hidden_groups': {'Countries': 1}}
+        """
+        hidden = {g["group"] for g in self.legend if g.get("hidden")}
+        off = {n["id"] for n in self.nodes if n["group"] in hidden}
+        hidden_edges = sum(1 for e in self.edges if e["from"] in off or e["to"] in off)
+        return {
+            "nodes": len(self.nodes) - len(off),
+            "edges": len(self.edges) - hidden_edges,
+            "hidden_nodes": len(off),
+            "hidden_edges": hidden_edges,
+            "hidden_groups": {g["name"]: g["count"] for g in self.legend if g.get("hidden")},
+        }
+
+    def counts_line(self) -> str:
+        """One sentence for the page header and the CLI: drawn, then hidden.
+
+        >>> v = GraphView("t", nodes=[{"id": "a", "group": "product"}, {"id": "c", "group": "country"}],
+        ...               edges=[{"from": "a", "to": "c"}], headers=[],
+        ...               legend=[{"group": "country", "name": "Countries", "count": 1, "hidden": True}])
+        >>> v.counts_line()
+        '1 node and 0 edges shown; 1 more node and 1 edge behind the legend (Countries 1)'
+        """
+        c = self.counts()
+        line = f"{_plural(c['nodes'], 'node')} and {_plural(c['edges'], 'edge')} shown"
+        if c["hidden_nodes"]:
+            groups = ", ".join(f"{name} {n}" for name, n in c["hidden_groups"].items())
+            line += (
+                f"; {c['hidden_nodes']} more {'node' if c['hidden_nodes'] == 1 else 'nodes'} and "
+                f"{_plural(c['hidden_edges'], 'edge')} behind the legend ({groups})"
+            )
+        return line
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def node_group(label: str, roles: Sequence[str]) -> str:
@@ -504,9 +559,10 @@ def build_view(
         return box
 
     ordered = sorted(keep, key=order)
+    boxes = {nid: footprint(nid) for nid in keep}
     positions, headers = tier_layout(
         ((nid, tiers[nid], lane.get(rows[nid]["label"], 3)) for nid in ordered),
-        boxes={nid: footprint(nid) for nid in keep},
+        boxes=boxes,
         # A story or a focus view is small: columns close together keep its
         # labels legible when the whole of it is fitted to the screen.
         column_gap=90.0 if story_edges is not None or len(keep) <= 150 else 200.0,
@@ -555,6 +611,10 @@ def build_view(
             "x": round(x, 1),
             "y": round(y, 1),
             "group": group,
+            # Width, extent above and below the centre of the node with its
+            # widest label: the page fits the first frame to these, before
+            # vis-network has placed any label.
+            "footprint": [round(v, 1) for v in boxes[nid]],
             "info": info,
         }
         if result is not None:
