@@ -63,6 +63,7 @@ __all__ = [
     "Format",
     "build_report",
     "contract_counts",
+    "filters",
     "md_text",
     "outcome_rows",
     "render",
@@ -609,8 +610,35 @@ def quarter_span(quarters: list[str]) -> str:
     return ", ".join(quarters)
 
 
-def _filters(env: jinja2.Environment) -> jinja2.Environment:
+def or_dash_usd(x: float | None) -> str:
+    """Signed USD, or "—" for a number that is missing (not zero).
+
+    >>> or_dash_usd(None), or_dash_usd(-2e9)
+    ('—', '−$2.00 bn')
+    """
+    return "—" if x is None else signed_usd(x)
+
+
+def or_dash_pct(x: float | None) -> str:
+    """A fraction as a percentage, or "—" when missing."""
+    return "—" if x is None else pct(x)
+
+
+def pp(x: float | None) -> str:
+    """A difference of two fractions in percentage points, or "—".
+
+    >>> pp(0.0123), pp(None)
+    ('+1.23 pp', '—')
+    """
+    return "—" if x is None else f"{x * 100:+.2f} pp"
+
+
+def filters(env: jinja2.Environment) -> jinja2.Environment:
+    """The report's Jinja filters (numbers, Markdown escaping, links) added to ``env``."""
     env.filters.update(
+        side=or_dash_usd,
+        ppct=or_dash_pct,
+        pp=pp,
         pct=lambda x: "" if x is None else pct(x),
         usd=lambda x: "" if x is None else usd(x),
         susd=lambda x: "" if x is None else signed_usd(x),
@@ -626,7 +654,7 @@ def _filters(env: jinja2.Environment) -> jinja2.Environment:
 @cache
 def _env(fmt: str = "html") -> jinja2.Environment:
     """HTML is autoescaped; Markdown has its own environment without it (``md`` escapes what it must)."""
-    return _filters(
+    return filters(
         jinja2.Environment(
             loader=jinja2.FileSystemLoader(_TEMPLATES),
             autoescape=fmt == "html",
