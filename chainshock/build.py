@@ -62,8 +62,8 @@ def gather(
     if filings is not None:
         if not Path(filings).is_dir():
             raise DataError(f"--filings {filings} is not a directory (expected an EDGAR layout: companyfacts/, submissions/, filings/)")
-        # imported here: the EDGAR loader pulls in lxml and edgartools, which a
-        # build from curated data alone does not need
+        # imported here: the EDGAR loader pulls in lxml (and the embedding model
+        # when installed), which a build from curated data alone does not need
         from chainshock.loaders.edgar import load_filings
 
         extra = load_filings(Path(filings), records, progress=progress)

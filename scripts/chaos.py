@@ -736,7 +736,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--filings", type=Path, default=default_filings, help="EDGAR layout (default ../shared/filings)")
     ap.add_argument("--only", action="append", choices=CAMPAIGNS, help="run only this campaign (repeatable)")
     ap.add_argument("--kills", type=int, default=50, help="kills inside the snapshot write (default 50)")
-    ap.add_argument("--e2e-kills", type=int, default=5, help="kills of the whole build --filings (default 5)")
+    ap.add_argument("--e2e-kills", type=int, default=50, help="kills of the whole build --filings at random moments (default 50)")
     ap.add_argument("--tables-from", type=Path, help="a snapshot an earlier `build --filings` wrote: skip the "
                     "reference build (a full build --filings takes long on a loaded machine)")
     ap.add_argument("--e2e-window", type=float, default=300.0,

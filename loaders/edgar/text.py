@@ -1,7 +1,7 @@
 """Turn a filing document into plain text, and plain text into sentences.
 
-HTML goes through edgartools' document parser (``edgar.documents.parse_html``),
-which renders tables as aligned rows and drops the hidden inline-XBRL header;
+HTML goes through a small lxml renderer (``html_to_text``), which renders
+table rows as lines and drops the hidden inline-XBRL header;
 plain-text renderings and SGML submissions are read as they are. Character
 offsets in locators refer to this text.
 
