@@ -46,8 +46,8 @@ from chainshock.queries.compare import Comparison, PriceRow, compare_results
 
 from .files import write_text_atomic
 from .outcome import Outcome, outcome
-from .report import filters, or_dash_pct, or_dash_usd, quarter_span, signed_usd
 from .report_model import ComparisonSection, OutcomePair, Report
+from .report_render import filters, or_dash_pct, or_dash_usd, quarter_span, signed_usd
 from .story import short_name
 
 if TYPE_CHECKING:
