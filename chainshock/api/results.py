@@ -185,6 +185,40 @@ class ShockComparison:
     """Two shocks side by side: ``.prices`` and ``.indexes`` with columns ``a``, ``b``, ``delta``."""
 
     comparison: Comparison
+    a: ShockResult | None = None
+    b: ShockResult | None = None
+
+    @property
+    def outcome(self) -> pd.DataFrame:
+        """Who gains and who pays in USD, side by side: node, name, kind, a_usd, b_usd, delta_usd, role."""
+        import pandas as pd
+
+        cols = ["node", "name", "kind", "a_usd", "b_usd", "delta_usd", "role"]
+        if self.a is None or self.b is None:
+            return pd.DataFrame(columns=cols)
+        sec = self._section()
+        rows = [{**r.model_dump(), "role": role} for role, rs in (("gains", sec.winners), ("pays", sec.payers)) for r in rs]
+        return pd.DataFrame(rows, columns=cols).astype({"a_usd": "Float64", "b_usd": "Float64", "delta_usd": "Float64"})
+
+    def _section(self) -> Any:
+        from chainshock.viz.compare_report import build_comparison
+
+        if self.a is None or self.b is None:
+            raise ExportError("this comparison holds no results; make it with shock_a.compare(shock_b)")
+        return build_comparison(self.a, self.b, self.comparison)
+
+    def report(self, path: str | os.PathLike[str]) -> Path:
+        """Write the comparison report (``.html``, ``.md`` or ``.json``), as ``chainshock compare A B --report`` does."""
+        from chainshock.viz.compare_report import write_comparison
+
+        target = Path(path)
+        fmt = {".html": "html", ".htm": "html", ".md": "md", ".json": "json"}.get(target.suffix.lower())
+        if fmt is None:
+            raise ExportError(f"{target}: use a file ending in .html, .md or .json")
+        try:
+            return write_comparison(self._section(), target, fmt)  # type: ignore[arg-type]
+        except OSError as e:
+            raise ExportError(f"cannot write {e.filename or target}: {e.strerror or e}") from None
 
     @property
     def prices(self) -> pd.DataFrame:
@@ -280,10 +314,10 @@ class Shock:
         return df
 
     def compare(self, other: Shock) -> ShockComparison:
-        """This shock (a) against ``other`` (b): price and index changes side by side."""
+        """This shock (a) against ``other`` (b): prices, indexes and who gains and pays (USD) side by side."""
         from chainshock.queries.compare import compare_results
 
-        return ShockComparison(compare_results(self.result, other.result))
+        return ShockComparison(compare_results(self.result, other.result), a=self.result, b=other.result)
 
     def report(self, path: str | os.PathLike[str]) -> Path:
         """Write the impact report (``.html``, ``.md`` or ``.json``, by extension); returns the path."""
