@@ -97,6 +97,7 @@ Status = Literal["proven", "inferred", "unsupported"]
 REQUIRED_PARTIES: dict[str, tuple[str, ...]] = {
     "SUPPLIES": ("source", "target"),
     "INVESTS_IN": ("source", "target"),
+    "PARTNERS_WITH": ("source", "target"),
     "USES": ("source",),
     "PRODUCES": ("source",),
     "PARTY_TO": ("source",),

@@ -10,7 +10,10 @@ Three steps, cheapest first:
    company holding any name of that group.
 3. **Embeddings**: a sentence-transformers model scores the name against
    every known name; the best match at or above ``threshold`` wins. The model
-   loads lazily, on the first name the first two steps cannot place.
+   loads lazily, on the first name the first two steps cannot place. Vectors
+   are cached by text for the resolver's life (adding a company encodes only
+   its own names), and :meth:`Resolver.prefetch` encodes every name a caller
+   is about to resolve in one batch.
 
 A name that matches nothing becomes a :class:`Match` with ``resolved=False``
 and a fresh id, so the loader creates an unresolved Company instead of a
@@ -38,6 +41,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+import numpy as np
 
 from chainshock.errors import ChainshockError
 
@@ -194,12 +199,21 @@ def default_embedder() -> Embedder | None:
     """The configured embedder, or None when the ``nlp`` extra is not installed.
 
     ``$CHAINSHOCK_EMBEDDING_MODEL`` (a path or name) or the packaged MiniLM.
-    With no embedder, resolution uses exact and alias matches only (step 3 is
-    off); callers say so with :data:`NLP_HINT`.
+    A model folder that :class:`~chainshock.graph.minilm.NumpyBertEmbedder`
+    computes exactly (the packaged MiniLM is one) runs with numpy, without
+    importing torch (about 20 s of CPU saved); any other model runs with
+    sentence-transformers. With no embedder, resolution uses exact and alias
+    matches only (step 3 is off); callers say so with :data:`NLP_HINT`.
     """
     if not nlp_available():
         return None
-    return SentenceTransformerEmbedder(os.environ.get("CHAINSHOCK_EMBEDDING_MODEL") or None)
+    from .minilm import NumpyBertEmbedder, packaged_model
+
+    ref = os.environ.get("CHAINSHOCK_EMBEDDING_MODEL") or None
+    folder = Path(ref) if ref else packaged_model()
+    if folder is not None and folder.is_dir() and NumpyBertEmbedder.supports(folder):
+        return NumpyBertEmbedder(folder)
+    return SentenceTransformerEmbedder(ref)
 
 
 def entries_from_companies(companies: Iterable[Any]) -> list[Entry]:
@@ -235,6 +249,7 @@ class Resolver:
     _vectors: Any = field(default=None, init=False, repr=False)
     _vector_keys: list[tuple[str, Entry]] = field(default_factory=list, init=False, repr=False)
     _cache: dict[str, Match] = field(default_factory=dict, init=False, repr=False)
+    _text_vectors: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for i, group in enumerate(ALIAS_GROUPS):
@@ -256,9 +271,46 @@ class Resolver:
 
     def set_embedder(self, embedder: Embedder | None) -> None:
         """Switch step 3 on (or off); earlier "new" answers are forgotten so names get another chance."""
+        if embedder is not self.embedder:
+            self._text_vectors.clear()
         self.embedder = embedder
         self._vectors = None
         self._cache.clear()
+
+    def _encode(self, texts: Sequence[str]) -> list[Any]:
+        """Vectors of ``texts``, encoding only those not seen before, in one call."""
+        assert self.embedder is not None
+        missing = sorted({t for t in texts if t not in self._text_vectors})
+        if missing:
+            for text, vector in zip(missing, self.embedder.encode(missing), strict=True):
+                self._text_vectors[text] = vector
+        return [self._text_vectors[t] for t in texts]
+
+    def prefetch(self, names: Iterable[str]) -> int:
+        """Encode, in one batch, the known names and every name of ``names`` (and the names they place).
+
+        Names added later as companies of their own are covered too (their
+        keys are encoded here), so a loader that resolves one name at a time
+        afterwards calls the model no more. Returns the number of texts encoded.
+        Without an embedder it does nothing.
+
+        Examples
+        --------
+        >>> Resolver([Entry("company:tsmc", "TSMC")], embedder=None).prefetch(["Acme Widgets, Inc."])
+        0
+        """
+        if self.embedder is None:
+            return 0
+        texts: set[str] = {k for k in self._by_key}
+        for name in names:
+            placed = self.lookup(name)
+            # a name placed by steps 1-2 may still enter the known names (a new company's alias)
+            for text in (name, *([placed.name] if placed else [])):
+                key = entity_key(text)
+                texts.update(t for t in (key or text, key, key.replace(" ", "")) if t)
+        before = len(self._text_vectors)
+        self._encode(sorted(texts))
+        return len(self._text_vectors) - before
 
     def _group_entry(self, key: str) -> Entry | None:
         group = self._group_of.get(key)
@@ -275,8 +327,8 @@ class Resolver:
             return None
         if self._vectors is None:
             self._vector_keys = sorted(self._by_key.items(), key=lambda kv: (kv[0], kv[1].id))
-            self._vectors = self.embedder.encode([k for k, _ in self._vector_keys])
-        query = self.embedder.encode([entity_key(name) or name])[0]
+            self._vectors = np.vstack(self._encode([k for k, _ in self._vector_keys]))
+        query = self._encode([entity_key(name) or name])[0]
         scores = self._vectors @ query
         best = int(scores.argmax())
         score = float(scores[best])

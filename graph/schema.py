@@ -94,6 +94,7 @@ class EdgeType(StrEnum):
     CONSTITUENT_OF = "CONSTITUENT_OF"
     LOCATED_IN = "LOCATED_IN"
     INVESTS_IN = "INVESTS_IN"
+    PARTNERS_WITH = "PARTNERS_WITH"
 
 
 # ``inferred``: derived from other cited facts (the edge names its ``basis``);
@@ -344,6 +345,9 @@ class Edge(_Record):
       ceiling is not a fixed price and shields nothing below it), ``volume``.
     - ``CONSTITUENT_OF``: ``weight`` (Estimate, fraction of the index), ``as_of``.
     - ``INVESTS_IN``: ``amount_usd`` (Estimate), ``stake`` (Estimate).
+    - ``PARTNERS_WITH``: filer -> partner a filing names ("strategic
+      partnership with X"), ``relation``. Never carries goods or money: no
+      price or capex propagation follows it.
 
     Any type may carry ``inferred: true`` with a ``basis`` (the rule and the
     cited inputs it was derived from) when no quote names its parties; see

@@ -40,6 +40,7 @@ _ENDPOINT_LABELS: dict[str, tuple[set[str], set[str]]] = {
     "CONSTITUENT_OF": ({"Company"}, {"Index"}),
     "LOCATED_IN": ({"Company"}, {"Country"}),
     "INVESTS_IN": ({"Company"}, {"Company"}),
+    "PARTNERS_WITH": ({"Company"}, {"Company"}),
 }
 
 

@@ -95,6 +95,7 @@ EDGE_STYLE: dict[str, dict[str, Any]] = {
     "COVERS": {"color": "#e6550d", "dashes": True},
     "CONSTITUENT_OF": {"color": "#393b79", "dashes": [2, 6]},
     "INVESTS_IN": {"color": "#31a354"},
+    "PARTNERS_WITH": {"color": "#9e9ac8", "dashes": True},
     "LOCATED_IN": {"color": "#d9d9d9"},
 }
 

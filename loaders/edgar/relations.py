@@ -14,6 +14,7 @@ customer                     "X has contracted to purchase ..."       filer SUPP
 customer                     "revenue from arrangements with X"       filer SUPPLIES X
 supplier                     "made by X, a supplier of ours"          X SUPPLIES filer
 investment                   "we invested in a ... note from X"       filer INVESTS_IN X
+partner                      "a strategic partnership with X"         filer PARTNERS_WITH X
 ===========================  ======================================  ===========
 
 A name counts when it is a company: it carries a legal suffix (Inc.,
@@ -63,7 +64,7 @@ SCANNED_ITEMS: dict[str, set[str]] = {}
 class Relation:
     relation: str
     name: str  # the counterparty as written
-    edge_type: str  # SUPPLIES, INVESTS_IN, or "" (partner, competitor: no edge)
+    edge_type: str  # SUPPLIES, INVESTS_IN, PARTNERS_WITH, or "" (competitor: no edge)
     counterparty_supplies: bool  # True: counterparty -> filer; False: filer -> counterparty
     product: str | None
     confidence: float
@@ -147,14 +148,14 @@ def find_names(clause: str, is_company: Callable[[str], bool], loose: bool = Fal
 # Relation types the extractor emits, and what each means for the graph.
 #   counterparty -> filer (SUPPLIES): foundry, memory_supplier, supplier,
 #       contract_manufacturer, assembly_test, long_term_agreement
-#   filer -> counterparty: customer (SUPPLIES), investment (INVESTS_IN)
-#   no edge: partner, competitor
+#   filer -> counterparty: customer (SUPPLIES), investment (INVESTS_IN), partner (PARTNERS_WITH)
+#   no edge: competitor
 SUPPLY_TYPES = frozenset({"foundry", "memory_supplier", "supplier", "contract_manufacturer", "assembly_test", "long_term_agreement"})
 EDGE_OF: dict[str, tuple[str | None, bool]] = {
     **{t: ("SUPPLIES", True) for t in SUPPLY_TYPES},
     "customer": ("SUPPLIES", False),
     "investment": ("INVESTS_IN", False),
-    "partner": (None, False),
+    "partner": ("PARTNERS_WITH", False),
     "competitor": (None, False),
 }
 

@@ -111,10 +111,20 @@ def statement_lines(text: str, start: int, end: int) -> list[TextFact]:
                     prior.append((back, values[i]))
             line_end = m.end(2)
             quote = " ".join(text[m.start() : line_end].split())
-            header = " ".join(before[periods[-1].start() :].split()[:6])
+            # The quote is verbatim fragments in the filing's order, joined by "...": the scale
+            # note, the column header, the line (graph.audit.quote_in_text checks each).
+            head_at = periods[-1].start()
+            head = re.match(r"\s*(?:\S+\s+){0,5}\S+", before[head_at:])
+            header = " ".join(head.group(0).split()) if head else periods[-1].group(0)
+            head_end = head_at + (head.end() if head else len(periods[-1].group(0)))
+            fragments = [(head_at, header)]
+            note = scales[-1]
+            if not head_at <= note.start() < head_end:  # a scale inside the header is quoted with it
+                closing = ")" if before[note.end() : note.end() + 1] == ")" else ""
+                fragments.append((note.start(), " ".join(note.group(0).split()) + closing))
+            lead = " ... ".join(f for _, f in sorted(fragments))
             out[metric] = TextFact(metric, value, m.group(1), m.start(), line_end,
-                                   f"{quote} [{header}; in {scales[-1].group(1).lower()}]", duration,
-                                   prior=tuple(prior))
+                                   f"{lead} ... {quote}", duration, prior=tuple(prior))
             break
     return [out[k] for k in sorted(out)]
 

@@ -54,3 +54,37 @@ def test_embeddings_link_variants_and_refuse_strangers() -> None:
     assert far.resolved is False and far.method == "new"
     # a near-homonym must not be linked to the wrong company
     assert resolver.resolve("Micro Focus International").id != "company:microsoft"
+
+
+class _Counting:
+    """The real embedder, counting its calls and texts (a spy, not a stand-in)."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner, self.calls, self.texts = inner, 0, 0
+
+    def encode(self, texts: list[str]) -> object:
+        self.calls += 1
+        self.texts += len(texts)
+        return self.inner.encode(texts)  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
+def test_prefetch_encodes_once_and_adding_companies_reencodes_nothing() -> None:
+    from chainshock.graph.resolve import default_embedder
+
+    names = ["Micron Tech", "Hershey Chocolate Company", "Acme Widgets, Inc.", "Hon Hai", "Amkor Technology, Inc."]
+    plain = Resolver(KNOWN, embedder=default_embedder())
+    expected = [plain.resolve(n) for n in names]
+
+    spy = _Counting(default_embedder())
+    resolver = Resolver(KNOWN, embedder=spy)  # type: ignore[arg-type]
+    assert resolver.prefetch(names) > len(KNOWN)
+    assert spy.calls == 1
+    got = []
+    for n in names:
+        m = resolver.resolve(n)
+        got.append(m)
+        if m.method == "new":  # the loader adds each new company as it goes
+            resolver.add(Entry(m.id, m.name, (n,), False))
+    assert spy.calls == 1, "resolving prefetched names after add() must not call the model again"
+    assert [(m.id, m.method) for m in got] == [(m.id, m.method) for m in expected]

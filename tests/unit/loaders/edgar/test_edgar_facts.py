@@ -123,3 +123,25 @@ def test_prior_year_comparatives_from_text_carry_their_own_years(loaded: GraphRe
     # the Q1 FY2026 10-Q states Q1 FY2025 beside it
     q = fact(loaded, "fact:microsoft:capex:2025:Q1")
     assert q.value == 14_923_000_000 and str(q.period_end) == "2024-09-30"
+
+
+def test_text_fact_quotes_are_verbatim_in_their_filing(loaded: GraphRecords, filings) -> None:
+    # statement lines quote the scale note, the column header and the line, each verbatim
+    from chainshock.graph.audit import quote_in_text
+    from chainshock.loaders.edgar.document import read_filing_text
+
+    paths = {s.accession: s for s in loaded.sources if s.accession}
+    texts: dict[str, str] = {}
+    checked = 0
+    for f in loaded.facts:
+        for ev in f.evidence:
+            if ev.method != "text" or not ev.source_id.startswith("edgar:"):
+                continue
+            accession = ev.source_id.split(":", 1)[1]
+            if accession not in texts:
+                src = paths[accession]
+                doc = next((filings / "edgar" / "filings").glob(f"*/{accession}/{src.url.rsplit('/', 1)[1]}"))
+                texts[accession] = read_filing_text(doc)[1]
+            assert quote_in_text(ev.quote, texts[accession]), (f.id, ev.quote)
+            checked += 1
+    assert checked >= 20

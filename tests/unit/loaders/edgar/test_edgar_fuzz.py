@@ -134,7 +134,7 @@ def test_text_parsers_never_crash(text: str, form: str | None) -> None:
     for sent in sentences(text):
         assert 0 <= sent.start <= sent.end <= len(text)
     for rel in extract_relations(text, sections, form, lambda n: n == "Samsung"):
-        assert rel.edge_type in ("SUPPLIES", "INVESTS_IN") and 0 < rel.confidence <= 1
+        assert rel.edge_type in ("SUPPLIES", "INVESTS_IN", "PARTNERS_WITH") and 0 < rel.confidence <= 1
         assert rel.name and rel.name in text
     for conc in customer_concentration(text, sections):
         assert 0 < conc.share <= 1

@@ -76,7 +76,8 @@ def test_hedged_investment_is_not_an_edge(loaded: GraphRecords) -> None:
 
 def test_curated_edge_gets_the_evidence_when_compatible() -> None:
     from chainshock.graph.schema import Company, Edge, Evidence, Product
-    from chainshock.loaders.edgar.load import _assemble, _Doc, _State  # the assembly step alone
+    from chainshock.loaders.edgar.assemble import _assemble  # the assembly step alone
+    from chainshock.loaders.edgar.state import _Doc, _State
 
     ev = Evidence(source_id="src:x", quote="q", as_of="2025-01-01")
     known = GraphRecords(
