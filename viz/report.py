@@ -386,7 +386,7 @@ def _summary(
     if counts is not None and counts.in_force:
         text = f"Shields: {counts.in_force} fixed-price contract{'s' if counts.in_force != 1 else ''} shield buyers during the horizon"
         if counts.end_within:
-            text += f"; {counts.end_within} end within it, the first on {counts.first_end}"
+            text += f"; {counts.end_within} {'ends' if counts.end_within == 1 else 'end'} within it, the first on {counts.first_end}"
         if counts.run_past:
             text += f"; {counts.run_past} run past {sc.quarters[-1] if sc.quarters else 'the horizon'}"
         lines.append(text + ".")
