@@ -37,7 +37,7 @@ import scipy.sparse as sp
 
 from chainshock.errors import ScenarioError
 
-from .matrices import ContractTerm, System
+from .matrices import KIND_CODES, ContractTerm, System
 from .propagation import neumann_draws, scatter_matrix
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "parse_quarter",
     "quarterly_path",
     "quarters",
+    "seller_charges",
     "shields",
 ]
 
@@ -164,6 +165,53 @@ def shields(system: System, terms: Sequence[ContractTerm], qs: Sequence[Quarter]
     entry_map = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(E, len(kept)))
     cover = np.array([[coverage(q, t.start, t.end) for t in kept] for q in qs]).reshape(len(qs), len(kept))
     return Shields(kept, entry_map, cover, idle)
+
+
+def seller_charges(system: System, sh: Shields, Q: int) -> list[sp.csr_matrix] | None:
+    """Who forgoes what a fixed-price contract keeps a buyer from paying: the sellers it names.
+
+    For each quarter a sparse ``(n, E)`` matrix ``R_q``: ``R_q[s, e]`` is the
+    share of entry ``e``'s contract shortfall (what the buyer would have paid
+    the product's market without the contract, less what it pays) charged to
+    company ``s``. Only entries whose seller is a product (a market) are
+    concerned; a term's shortfall goes to the producers of that product it
+    names, split by their market shares; several terms on one entry share it
+    by their base fixed shares in force that quarter. Terms naming no producer
+    of the product in the graph leave it to the market (all producers by
+    market share, in :func:`~chainshock.queries.ledger.price_ledger`).
+    ``None`` when no term names a seller.
+    """
+    T, n, E = len(sh.terms), system.n, len(system.rows)
+    if not T:
+        return None
+    is_product = np.array([lab == "Product" for lab in system.labels], dtype=bool)
+    produces = system.kinds == KIND_CODES["PRODUCES"]
+    t_idx: list[int] = []
+    s_idx: list[int] = []
+    s_val: list[float] = []
+    for t, term in enumerate(sh.terms):
+        p = system.index.get(term.product)
+        if p is None:
+            continue
+        share = {int(system.rows[e]): float(system.base[e]) for e in np.flatnonzero(produces & (system.cols == p))}
+        named = {system.index[s]: share[system.index[s]] for s in term.sellers if system.index.get(s) in share}
+        total = sum(named.values())
+        for k, w in named.items():
+            t_idx.append(t)
+            s_idx.append(k)
+            s_val.append(w / total if total > 0 else 1.0 / len(named))
+    if not t_idx:
+        return None
+    sellers = sp.csr_matrix((s_val, (t_idx, s_idx)), shape=(T, n))
+    on_market = sp.diags(is_product[system.rows].astype(float)) if E else sp.csr_matrix((0, 0))
+    base = np.array([t.fixed_share[1] for t in sh.terms], dtype=float)
+    out = []
+    for q in range(Q):
+        W = sp.csr_matrix(sh.entry_map.multiply(base * sh.cover[q][None, :]))
+        tot = np.asarray(W.sum(axis=1)).ravel()
+        W = sp.diags(np.where(tot > 0, 1.0 / np.where(tot > 0, tot, 1.0), 0.0)) @ W
+        out.append(sp.csr_matrix((on_market @ W @ sellers).T))
+    return out
 
 
 def quarterly_path(

@@ -39,6 +39,43 @@ def tier(system: System, k: int) -> str:
     return tier_of(system.labels[k], system.roles[k], system.categories[k])
 
 
+def producer_prices(
+    system: System, P: np.ndarray, SS: np.ndarray, revenue: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A producer whose own price does not move shows the price of what it makes.
+
+    A memory maker's price in the model is flat (its products are markets,
+    :mod:`.matrices`); its row shows the revenue-weighted price change of
+    the products it makes instead: weights = its market share × the
+    product's market size (its implied revenue from each product).
+    Returns ``P`` and ``SS`` with those rows filled, and a mask of them.
+
+    >>> from types import SimpleNamespace
+    >>> s = SimpleNamespace(n=3, kinds=np.array([2, 2]), rows=np.array([0, 0]), cols=np.array([1, 2]),
+    ...     base=np.array([0.5, 0.1]), labels=("Company", "Product", "Product"))
+    >>> P = np.zeros((1, 3, 1)); P[0, 1, 0], P[0, 2, 0] = 0.3, 0.1
+    >>> P2, _, mask = producer_prices(s, P, P[0], np.array([np.nan, 30.0, 50.0]))
+    >>> round(float(P2[0, 0, 0]), 4), mask.tolist()  # (0.5·30·0.3 + 0.1·50·0.1) / (15 + 5)
+    (0.25, [True, False, False])
+    """
+    n = system.n
+    e = np.flatnonzero(system.kinds == 2)
+    company = np.array([lab == "Company" for lab in system.labels], dtype=bool)
+    e = e[company[system.rows[e]]]
+    w = system.base[e] * np.nan_to_num(np.asarray(revenue, dtype=float)[system.cols[e]])
+    den = np.bincount(system.rows[e], weights=w, minlength=n)
+    flat = (np.abs(P).max(axis=(0, 2)) == 0) & (np.abs(SS).max(axis=1) == 0)
+    mask = (den > 0) & flat
+    if not mask.any():
+        return P, SS, mask
+    P, SS = P.copy(), SS.copy()
+    for k in np.flatnonzero(mask):
+        sel = system.rows[e] == k
+        P[:, k, :] = np.tensordot(w[sel], P[:, system.cols[e][sel], :], axes=([0], [1])) / den[k]
+        SS[k, :] = (w[sel][:, None] * SS[system.cols[e][sel], :]).sum(axis=0) / den[k]
+    return P, SS, mask
+
+
 def impacts(
     system: System,
     qs: list[Quarter],
@@ -52,6 +89,7 @@ def impacts(
     """One :class:`Impact` per node that moves in price or in the ledger."""
     from chainshock.graph.schema import TIERS
 
+    P, SS, weighted = producer_prices(system, P, SS, bases.revenue)
     last = P[-1]
     D = P.shape[2] - 1
     pq = np.percentile(P[:, :, 1:], [5, 50, 95], axis=2) if D > 0 else None
@@ -87,6 +125,7 @@ def impacts(
                 roles=list(system.roles[k]),
                 category=system.categories[k],
                 price_change=float(last[k, 0]),
+                price_basis="products" if weighted[k] else "own",
                 p5=p5,
                 p50=p50,
                 p95=p95,
@@ -143,6 +182,11 @@ def ledger_rows(system: System, ledger: Ledger, qs: list[Quarter]) -> list[Ledge
             out.append(LedgerEntry(node="outside:buyers", name="buyers outside the graph", kind="outside",
                                    quarter=q.label, revenue_change_usd=0.0, cost_change_usd=v,
                                    operating_income_change_usd=-v))
+        if ledger.lenders is not None and abs(ledger.lenders[j, 0]) > 1e-6:
+            v = float(ledger.lenders[j, 0])
+            out.append(LedgerEntry(node="outside:lenders", name="lenders outside the graph (interest on capex debt)",
+                                   kind="outside", quarter=q.label, revenue_change_usd=v, cost_change_usd=0.0,
+                                   operating_income_change_usd=v))
         if abs(ledger.outside_producers[j, 0]) > 1e-6:
             v = float(ledger.outside_producers[j, 0])
             out.append(LedgerEntry(node="outside:producers", name="producers, suppliers and wages outside the graph",

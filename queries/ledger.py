@@ -70,6 +70,7 @@ class Ledger:
     product: np.ndarray  # (n,) bool
     unsized: tuple[int, ...] = ()  # sellers whose graph purchases exceed their revenue (final demand clipped to 0)
     investment: np.ndarray | None = None  # (Q, n, C): extra capex, final demand by the company (not a cost)
+    lenders: np.ndarray | None = None  # (Q, C): interest received by lenders outside the graph
 
     @property
     def operating_income(self) -> np.ndarray:
@@ -89,6 +90,7 @@ class Ledger:
             self.product,
             tuple(sorted(set(self.unsized) | set(other.unsized))),
             _plus(self.investment, other.investment),
+            _plus(self.lenders, other.lenders),
         )
 
 
@@ -138,6 +140,7 @@ def price_ledger(
     product: np.ndarray,
     produces: np.ndarray | None = None,
     premium: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    charges: Sequence[sp.csr_matrix] | None = None,
 ) -> Ledger:
     """The ledger of a price path.
 
@@ -160,6 +163,28 @@ def price_ledger(
     premium : (entries, products, S), optional
         SUPPLIES entries that name a product pay that product's exogenous
         shock ``S[q, product]`` (Q, n, C) on top of the seller's price change.
+    charges : list of (n, E) sparse matrices, optional
+        Per quarter, the share of each entry's contract shortfall charged to
+        the sellers the contract names (:func:`~chainshock.queries.contracts.seller_charges`);
+        the rest of a product's shortfall is shared by its producers by market share.
+
+    Examples
+    --------
+    A fixed-price contract shields half of buyer 3's purchases of product 0, made by
+    companies 1 and 2 (60/40); it names seller 1, which forgoes the whole shortfall:
+
+    >>> rows, cols = np.array([1, 2, 0]), np.array([0, 0, 3])
+    >>> V = np.array([[0.6], [0.4], [0.5]])
+    >>> P = np.zeros((1, 4, 1)); P[0, 0, 0] = 0.1  # the market price rises 10%
+    >>> m = [np.array([[1.0], [1.0], [0.5]])]
+    >>> R = [sp.csr_matrix(([1.0], ([1], [2])), shape=(4, 3))]
+    >>> args = (rows, cols, np.zeros(3, int), V, np.array([np.nan, 50.0, 50.0, 100.0]), P, m)
+    >>> kw = dict(segment=np.zeros(4, bool), product=np.array([True, False, False, False]))
+    >>> price_ledger(*args, **kw).revenue[0, 1:3, 0].round(4).tolist()  # market share
+    [0.375, 0.25]
+    >>> led = price_ledger(*args, **kw, charges=R)
+    >>> led.revenue[0, 1:3, 0].round(4).tolist(), float(balance(led)[0].residual[0])  # named seller
+    ([0.125, 0.5], 0.0)
     """
     Q, n, C = P.shape
     E = len(rows)
@@ -173,17 +198,15 @@ def price_ledger(
         spend = sell(np.where(bought, V[:, 0] * np.nan_to_num(revenue[cols]), 0.0))
         revenue[implicit] = spend[implicit]
     rev_base = np.nan_to_num(revenue, nan=0.0)
-    sized = ~segment[cols] & np.isfinite(revenue[cols]) if E else np.zeros(0, dtype=bool)
-    flow = V * rev_base[cols][:, None] if E else np.zeros((0, C))
-    if E and not sized.all():
-        flow[~sized] = 0.0
-    flow /= 4.0  # per quarter
+    # a buyer's flows are sized by its revenue; segments and buyers without one have none
+    per_buyer = np.where(~segment & np.isfinite(revenue), rev_base / 4.0, 0.0)  # per quarter
+    flow = V * np.take(per_buyer, cols)[:, None] if E else np.zeros((0, C))
     sold = 4.0 * sell(flow) if E else np.zeros((n, C))
     remainder = np.maximum(rev_base[:, None] - sold, 0.0)
     remainder[segment] = 0.0
-    unsized = tuple(int(k) for k in np.flatnonzero((sold[:, 0] > rev_base * (1 + 1e-9)) & ~segment & ~implicit))
+    unsized = tuple(np.flatnonzero((sold[:, 0] > rev_base * (1 + 1e-9)) & ~segment & ~implicit).tolist())
     # final demand of each seller goes to the segments it supplies, by the segment edges' shares
-    seg_idx = np.flatnonzero(segment[cols]) if E else np.zeros(0, dtype=np.int64)
+    seg_idx = np.flatnonzero(segment[cols]) if E and segment.any() else np.zeros(0, dtype=np.int64)
     seg_tot = _Sum(rows[seg_idx], n)(V[seg_idx]) if seg_idx.size else np.zeros((n, C))
     seg_frac = V[seg_idx] / seg_tot[rows[seg_idx]] if seg_idx.size else np.zeros((0, C))
     seg_buy = _Sum(cols[seg_idx], n)
@@ -193,6 +216,7 @@ def price_ledger(
     else:
         groups = {int(lag): np.flatnonzero(lags == lag) for lag in np.unique(lags)} if E else {}
     prod_idx = np.flatnonzero(produces) if E else np.zeros(0, dtype=np.int64)
+    markets = np.flatnonzero(product)
     prod_sell = _Sum(rows[prod_idx], n)
     share_in = _Sum(cols[prod_idx], n)(V[prod_idx]) if prod_idx.size else np.zeros((n, C))
 
@@ -201,18 +225,25 @@ def price_ledger(
     final_q = np.zeros((Q, n, C))
     out_buy = np.zeros((Q, C))
     out_prod = np.zeros((Q, C))
+    named = charges is not None and multipliers is not None
     for q in range(Q):
+        full = None
         if len(groups) == 1 and q - next(iter(groups)) >= 0:  # one lag for every entry: no fancy indexing
-            pay = flow * P[q - next(iter(groups))][rows]
+            pay = flow * np.take(P[q - next(iter(groups))], rows, axis=0)
             if multipliers is not None:
+                full = pay.copy() if named else None
                 pay *= multipliers[q]
         else:
             pay = np.zeros((E, C))
+            full = np.zeros((E, C)) if named else None
             for lag, idx in groups.items():
                 if q - lag < 0:
                     continue
                 m = 1.0 if multipliers is None else multipliers[q][idx]
-                pay[idx] = flow[idx] * m * P[q - lag][rows[idx]]
+                pay[idx] = flow[idx] * P[q - lag][rows[idx]]
+                if full is not None:
+                    full[idx] = pay[idx]
+                pay[idx] *= m
         if premium is not None and premium[0].size:
             pidx, pprod, S = premium
             back = q - lags[pidx]
@@ -222,18 +253,29 @@ def price_ledger(
             pay[pidx] += add
         rev = sell(pay) if E else np.zeros((n, C))
         cost = buy(pay) if E else np.zeros((n, C))
+        short = None
+        if named and full is not None:
+            assert charges is not None
+            R = charges[q]
+            short = full - pay  # what the contracts keep buyers from paying, per entry
+            # the market keeps its unshielded receipts for its producers; the named sellers forgo the shortfall
+            rev += sell(np.asarray(R.sum(axis=0)).ravel()[:, None] * short)
         fin = remainder / 4.0 * P[q]
         rev += fin
         if seg_idx.size:
             final_q[q] = seg_buy(seg_frac * fin[rows[seg_idx]])
-        out_buy[q] = np.where(has_seg, 0.0, fin).sum(axis=0)
+        out_buy[q] = (np.where(has_seg, 0.0, fin) if seg_idx.size else fin).sum(axis=0)
         # products: pass what they keep (receipts − payments to producers) on by market share
-        net = np.where(product[:, None], rev - cost, 0.0)
-        if prod_idx.size:
-            rev += prod_sell(V[prod_idx] * net[cols[prod_idx]])
-        out_prod[q] = (net * np.where(product[:, None], 1.0 - share_in, 0.0)).sum(axis=0)
-        rev[product] = 0.0
-        cost[product] = 0.0
+        if markets.size:
+            net = np.zeros((n, C))
+            net[markets] = rev[markets] - cost[markets]
+            if prod_idx.size:
+                rev += prod_sell(V[prod_idx] * net[cols[prod_idx]])
+            out_prod[q] = (net[markets] * (1.0 - share_in[markets])).sum(axis=0)
+        if short is not None:
+            rev -= np.asarray(R @ short)
+        rev[markets] = 0.0
+        cost[markets] = 0.0
         cost += final_q[q]
         revenue_q[q], cost_q[q] = rev, cost
     return Ledger(
@@ -251,6 +293,8 @@ def balance(ledger: Ledger) -> list[Balance]:
     for q in range(ledger.revenue.shape[0]):
         paid = ledger.cost[q][firms].sum(axis=0)
         received = ledger.revenue[q][firms].sum(axis=0) + ledger.outside_producers[q]
+        if ledger.lenders is not None:
+            received = received + ledger.lenders[q]
         final = ledger.final[q][ledger.segment].sum(axis=0) + ledger.outside_buyers[q]
         if ledger.investment is not None:
             final = final + ledger.investment[q].sum(axis=0)

@@ -111,6 +111,11 @@ class Impact(_Model):
     roles: list[str] = Field(default_factory=list)
     category: str | None = None
     price_change: float = Field(description="fraction at the end of the horizon, base values")
+    price_basis: str = Field(
+        default="own",
+        description="own: the node's price; products: a producer's revenue-weighted price of the products it makes "
+        "(weights: its market share x the product's market size)",
+    )
     p5: float | None = None
     p50: float | None = None
     p95: float | None = None

@@ -154,8 +154,45 @@ class CompanyCapex(_Model):
         return self
 
 
+# Defaults for what extra capex costs to run and to finance (docs/scenarios.md, "Capex"); every
+# one is an estimate with a range, shown in each capex run's assumptions.
+DEFAULT_USD_PER_GW = {
+    "low": 30e9, "base": 35e9, "high": 80e9,
+    "basis": "capex per GW of AI data-centre capacity, chips included: Bernstein ~$35B "
+             "(industrialpcnews.com/the-35-billion-ai-factory-inside-nvidias-trillion-20251029); "
+             "Epoch AI ~$30B (data-today.net/gigawatt-buildout); IBM's CEO ~$80B 'to build and fill' (estimate)"}
+DEFAULT_LOAD_FACTOR = {
+    "low": 0.5, "base": 0.7, "high": 0.9,
+    "basis": "average draw / capacity: LBNL 2024 US Data Center Energy Usage Report 325-580 TWh on 74-132 GW "
+             "= 50%; utilities and RFF assume ~90% (powerpolicy.net/p/the-puzzle-of-low-data-center-utilization); "
+             "base the midpoint (estimate)"}
+DEFAULT_USD_PER_MWH = {
+    "low": 60.0, "base": 80.0, "high": 100.0,
+    "basis": "EIA Electric Power Monthly table 5.6.A, April 2025, industrial price in data-centre states: "
+             "Iowa 6.04, Ohio 7.90, Pennsylvania 8.59, Indiana 9.01, Illinois 9.81 cents/kWh (estimate)"}
+DEFAULT_ONLINE_LAG = 3
+DEFAULT_ONLINE_LAG_BASIS = (
+    "capacity comes online ~3 quarters after the average capex dollar: chips (two-thirds to three-quarters of "
+    "the cost, invest-watch.pages.dev/datacenters) are bought about a quarter before they run, the building and "
+    "grid connection ~2 years before (data-today.net/gigawatt-buildout); 2/3 x 1 + 1/3 x 8 = ~3 (estimate)")
+DEFAULT_DEBT_SHARE = {
+    "low": 0.1, "base": 0.3, "high": 0.5,
+    "basis": "Amazon, Alphabet, Meta, Microsoft and Oracle issued $121B of debt in 2025 (Bank of America, "
+             "fortune.com via coins2day.com/2025/11/19) against ~$400B of data-centre capex (Reuters factbox, "
+             "srnnews.com 2025-11-24): ~30%; the five-year average issuance $28B a year is ~10% (estimate)"}
+DEFAULT_COST_OF_DEBT = {
+    "low": 0.045, "base": 0.05, "high": 0.06,
+    "basis": "10-year US Treasury ~4.3% (2025) + hyperscaler credit spread ~0.5-1.3 pp (Bank of America: "
+             "spreads +10-48 bp wider Sep-Nov 2025, Oracle BBB); estimate"}
+
+
 class CapexSpec(_Model):
-    """Hyperscaler capex: a total from -> to, split by latest capex facts, and/or per company."""
+    """Hyperscaler capex: a total from -> to, split by latest capex facts, and/or per company.
+
+    The extra capex also buys capacity that draws electricity (``usd_per_gw``,
+    ``load_factor``, ``usd_per_mwh``, ``online_lag_quarters``) and is partly
+    financed by debt (``debt_share`` x ``cost_of_debt``); defaults are cited estimates.
+    """
 
     from_usd: float | None = Field(default=None, gt=0)
     to_usd: float | None = Field(default=None, ge=0)
@@ -163,6 +200,21 @@ class CapexSpec(_Model):
         default=None, description="who shares the total (default: every hyperscaler in the graph)"
     )
     changes: list[CompanyCapex] = Field(default_factory=list)
+    usd_per_gw: Range = Field(default_factory=lambda: Range.model_validate(DEFAULT_USD_PER_GW))
+    load_factor: Range = Field(default_factory=lambda: Range.model_validate(DEFAULT_LOAD_FACTOR))
+    usd_per_mwh: Range = Field(default_factory=lambda: Range.model_validate(DEFAULT_USD_PER_MWH))
+    online_lag_quarters: int = Field(default=DEFAULT_ONLINE_LAG, ge=0, le=40)
+    debt_share: Range = Field(default_factory=lambda: Range.model_validate(DEFAULT_DEBT_SHARE))
+    cost_of_debt: Range = Field(default_factory=lambda: Range.model_validate(DEFAULT_COST_OF_DEBT))
+
+    _fractions = field_validator("load_factor", "debt_share", "cost_of_debt")(_unit)
+
+    @field_validator("usd_per_gw", "usd_per_mwh")
+    @classmethod
+    def _positive(cls, r: Range) -> Range:
+        if r.low <= 0:
+            raise ValueError(f"must be positive, got low {r.low}")
+        return r
 
     @model_validator(mode="after")
     def _total(self) -> CapexSpec:

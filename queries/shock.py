@@ -37,23 +37,23 @@ from chainshock.errors import ScenarioError
 from .capex import run_capex
 from .contracts import (
     Quarter,
-    Shields,
     cost_change,
     current_quarter,
     parse_quarter,
     quarterly_path,
     quarters,
-    shields,
+    seller_charges,
 )
 from .facts import Bases, company_bases
 from .impacts import balance_rows, conversions, impacts, ledger_rows, paths
 from .ledger import Ledger, price_ledger
-from .matrices import ContractTerm, System, build_system, contract_terms, value_terms
+from .matrices import System, build_system, value_terms
 from .montecarlo import Draws, sample, triangular
 from .propagation import check_convergence, neumann_draws, price_operator, scatter_matrix
-from .result import ContractShield, ScenarioInfo, ShockResult, ShockSpec
+from .result import ScenarioInfo, ShockResult, ShockSpec
 from .scenario import Scenario, resolve_scenario
 from .sensitivity import SENSITIVITY_INPUTS, at_end, sensitivity, system_at_end
+from .shock_contracts import ScenarioContracts, scenario_contracts, shield_rows
 from .valuation import index_impacts, valuation_draws
 
 __all__ = ["PCT_RANGE", "SENSITIVITY_INPUTS", "prepare", "run_loaded", "run_scenario", "run_shock", "scenario_warnings", "sensitivity"]
@@ -142,32 +142,6 @@ def _product_premium(system: System) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class _Contracts:
-    terms: list[ContractTerm]
-    shields: Shields
-    multipliers: list[np.ndarray] | None
-    notes: list[str]
-
-
-def _contracts(snapshot: Any, system: System, scenario: Scenario, qs: list[Quarter], C: int) -> _Contracts:
-    terms = _terms(snapshot, scenario) if scenario.contracts == "honour" else []
-    sh = shields(system, terms, qs)
-    rng = np.random.default_rng([scenario.seed, 1])
-    F = np.array([t.fixed_share for t in sh.terms]).reshape(-1, 3)
-    Fd = np.repeat(F[:, 1:2], C, axis=1)
-    if C > 1 and F.shape[0]:
-        Fd[:, 1:] = triangular(F[:, 0], F[:, 1], F[:, 2], C - 1, rng)
-    mults = [sh.multipliers(Fd, q) for q in range(len(qs))] if sh.terms else None
-    notes = []
-    if scenario.contracts == "ignore":
-        notes.append("Contracts ignored: every input passes its price on from the first quarter.")
-    for t in sh.idle:
-        notes.append(f"{t.contract} fixes {t.product} for {t.buyer}, but the graph has no cost share of that "
-                     "product for that buyer: it shields nothing.")
-    return _Contracts(terms, sh, mults, notes)
-
-
-@dataclass(frozen=True)
 class _Path:
     P: np.ndarray  # (Q, n, C)
     steady: np.ndarray  # (n, C)
@@ -200,13 +174,14 @@ def _solve(system: System, draws: Draws, sh: _Shocks, mults: list[np.ndarray] | 
 
 
 def _ledger(system: System, draws: Draws, bases: Bases, path: _Path, sh: _Shocks,
-            mults: list[np.ndarray] | None) -> Ledger:
+            con: ScenarioContracts) -> Ledger:
     segment = np.array(["consumer_segment" in r for r in system.roles])
     product = np.array([lab == "Product" for lab in system.labels])
     idx, prod = _product_premium(system)
-    return price_ledger(system.rows, system.cols, system.lags, draws.values, bases.revenue, path.P, mults,
+    charges = seller_charges(system, con.shields, path.P.shape[0]) if con.multipliers is not None else None
+    return price_ledger(system.rows, system.cols, system.lags, draws.values, bases.revenue, path.P, con.multipliers,
                         segment=segment, product=product, produces=system.kinds == 2,
-                        premium=(idx, prod, sh.S))
+                        premium=(idx, prod, sh.S), charges=charges)
 
 
 def run_shock(
@@ -242,12 +217,13 @@ def run_shock(
     system = value_terms(raw, bases.ratio)
     draws = sample(system, scenario.draws, scenario.seed)
     sh = _shocks(system, scenario, first, len(qs), draws.columns)
-    con = _contracts(snapshot, system, scenario, qs, draws.columns)
+    con = scenario_contracts(snapshot, system, scenario, qs, draws.columns)
     path = _solve(system, draws, sh, con.multipliers)
-    ledger = _ledger(system, draws, bases, path, sh, con.multipliers)
+    ledger = _ledger(system, draws, bases, path, sh, con)
     _check_reach(system, scenario, path, ledger)
     capex = run_capex(system, facts, snapshot.sources, scenario, draws.values, len(qs),
-                      segment=ledger.segment, product=ledger.product, cost_to_revenue=bases.ratio) if scenario.capex else None
+                      segment=ledger.segment, product=ledger.product, cost_to_revenue=bases.ratio,
+                      qs=qs, terms=con.terms) if scenario.capex else None
     if capex is not None:
         ledger = ledger.add(capex.ledger)
     years = np.arange(len(qs)) * 0.25 + 0.125
@@ -263,7 +239,7 @@ def run_shock(
         paths=paths(system, M, sh.steady[:, 0], scenario.top_k, path.steady[:, 0]) if scenario.top_k > 0 else [],
         indexes=indexes,
         capex=capex.result if capex else None,
-        contracts=_shield_rows(con, qs) if scenario.shocks else [],
+        contracts=shield_rows(con, qs) if scenario.shocks else [],
         ledger=ledger_rows(system, ledger, qs),
         balance=balance_rows(ledger, qs),
         conversions=conversions(system, bases, system.cols[system.kinds != 2]),
@@ -289,20 +265,6 @@ def _check_reach(system: System, scenario: Scenario, path: _Path, ledger: Ledger
         )
 
 
-def _shield_rows(con: _Contracts, qs: list[Quarter]) -> list[ContractShield]:
-    sh = con.shields
-    return [
-        ContractShield(
-            contract=t.contract, name=t.name, kind=t.kind, buyer=t.buyer, sellers=list(t.sellers),
-            product=t.product, price_terms=t.price_terms, fixed_share=t.fixed_share[1],
-            start=t.start.isoformat() if t.start else None, end=t.end.isoformat() if t.end else None,
-            shielded_quarters=[q.label for k, q in enumerate(qs) if sh.cover[k, j] > 0],
-            expires_in_horizon=bool(t.end and qs[0].start <= t.end < qs[-1].end),
-        )
-        for j, t in enumerate(sh.terms)
-    ]
-
-
 def _info(scenario: Scenario, file: str | None, specs: list[ShockSpec], qs: list[Quarter], first: str,
           snapshot: Any) -> ScenarioInfo:
     return ScenarioInfo(
@@ -314,7 +276,7 @@ def _info(scenario: Scenario, file: str | None, specs: list[ShockSpec], qs: list
 
 
 def _assumptions(system: System, scenario: Scenario, qs: list[Quarter], draws: Draws, notes: list[str],
-                 sh: _Shocks, con: _Contracts, ledger: Ledger, M: Any, idx_notes: list[str],
+                 sh: _Shocks, con: ScenarioContracts, ledger: Ledger, M: Any, idx_notes: list[str],
                  capex_notes: list[str]) -> list[str]:
     out = [
         "Price model: Δp = (I − Θ·Aᵀ)⁻¹ s, the Leontief price model (Miller & Blair 2009, §2.6) in value terms: "
@@ -383,27 +345,6 @@ def _with_overrides(system: System, scenario: Scenario) -> tuple[System, list[st
     if scenario.pass_through:
         notes.append(f"Pass-through overridden by the scenario for {len(scenario.pass_through)} companies.")
     return replace(system, theta_low=lo, theta_base=base, theta_high=hi, theta_source=tuple(source)), notes
-
-
-def _terms(snapshot: Any, scenario: Scenario) -> list[ContractTerm]:
-    terms = contract_terms(snapshot.nodes, snapshot.edges)
-    terms = [replace(t, end=scenario.contract_ends[t.contract]) if t.contract in scenario.contract_ends else t for t in terms]
-    for c in scenario.assumed_contracts:
-        terms.append(
-            ContractTerm(
-                contract=c.id,
-                name=f"{c.id} (assumed by the scenario: {c.basis})",
-                kind="assumed",
-                buyer=c.buyer,
-                sellers=tuple(c.sellers),
-                product=c.product,
-                price_terms="fixed",
-                fixed_share=c.fixed_share.triple(),
-                start=c.start,
-                end=c.end,
-            )
-        )
-    return terms
 
 
 def _demo_snapshot() -> Any:

@@ -362,7 +362,9 @@ def _summary(
             parts.append(f"buyers outside the graph {signed_usd(sum(r.operating_income_change_usd for r in outside))}")
         lines.append(f"Who pays ({basis}): " + "; ".join(parts) + ".")
     shocked = {s.node for s in sc.shocks}
-    downstream = [i for i in result.impacts if i.node not in shocked and i.price_change > 0]
+    # a producer showing its products' price (price_basis "products") is upstream of the shock, not downstream
+    downstream = [i for i in result.impacts
+                  if i.node not in shocked and i.price_change > 0 and i.price_basis == "own"]
     if not payers and downstream:
         # No dollar amounts (the graph holds no flows for them): say who
         # pays in prices, every tier included.

@@ -355,7 +355,8 @@ class Shock:
 
     def _top(self, n: int) -> list[Any]:
         shocked = {s.node for s in self.result.scenario.shocks}
-        moved = [i for i in self.result.impacts if i.node not in shocked]
+        # a producer's row shows its shocked products' price (price_basis "products"): not a propagated move
+        moved = [i for i in self.result.impacts if i.node not in shocked and i.price_basis == "own"]
         return sorted(moved, key=lambda i: -abs(i.price_change))[:n]
 
     def __repr__(self) -> str:

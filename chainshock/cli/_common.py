@@ -1,4 +1,10 @@
-"""What every command shares: consoles, JSON output, error handling."""
+"""What every command shares: consoles, JSON output, error handling.
+
+Rich is imported on first use, not at start-up: ``chainshock --help`` never
+prints through it, and importing ``rich.console`` and ``rich.table`` costs
+about a tenth of a second (see ``make bench``, ``cli_help``). Command modules
+take ``Table``/``Text`` from here so that importing them stays cheap.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +12,66 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import typer
-from rich.console import Console
 
 from chainshock.errors import ChainshockError
 
 if TYPE_CHECKING:  # pydantic costs a tenth of a second to import: not for --help
     from pydantic import BaseModel
+    from rich.console import Console
+    from rich.table import Table as RichTable
+    from rich.text import Text as RichText
 
-__all__ = ["emit_json", "err", "fail", "guarded", "out"]
+__all__ = ["Table", "Text", "emit_json", "err", "fail", "guarded", "out"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class _LazyConsole:
+    """A ``rich.console.Console`` made on first use, with these arguments."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._kwargs = kwargs
+        self._console: Console | None = None
+
+    def _made(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._kwargs)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+    # special methods are looked up on the class, not through __getattr__
+    def __enter__(self) -> Console:
+        return self._made().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._made().__exit__(*exc)
+
+
 # stdout carries results (and nothing else under --json); stderr carries
 # progress, warnings and errors.
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+out = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
+err = cast("Console", _LazyConsole(stderr=True, highlight=False))
+
+
+def Table(*args: Any, **kwargs: Any) -> RichTable:  # stands in for the class
+    """``rich.table.Table(*args, **kwargs)``, importing rich on first use."""
+    from rich.table import Table as RichTable
+
+    return RichTable(*args, **kwargs)
+
+
+def Text(*args: Any, **kwargs: Any) -> RichText:  # stands in for the class
+    """``rich.text.Text(*args, **kwargs)``, importing rich on first use."""
+    from rich.text import Text as RichText
+
+    return RichText(*args, **kwargs)
 
 
 def emit_json(document: BaseModel | dict[str, Any] | list[Any]) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
-
-from ._common import emit_json, err, out
+from ._common import Table, emit_json, err, out
 
 if TYPE_CHECKING:
     from chainshock.queries.sweep import SweepResult

@@ -7,13 +7,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from chainshock.errors import ChainshockError
 from chainshock.home import snapshot_dir
 
-from ._common import emit_json, guarded, out
+from ._common import Table, Text, emit_json, guarded, out
 
 __all__ = ["local_companyfacts", "local_filing_texts", "register"]
 

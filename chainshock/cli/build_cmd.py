@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from chainshock.errors import ChainshockError
 from chainshock.home import home, snapshot_dir
 
-from ._common import emit_json, err, guarded, out
+from ._common import Table, emit_json, err, guarded, out
 
 if TYPE_CHECKING:
     from chainshock.graph.snapshot import Snapshot

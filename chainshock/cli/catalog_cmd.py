@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from chainshock.home import snapshot_dir
 
-from ._common import emit_json, err, guarded, out
+from ._common import Table, emit_json, err, guarded, out
 from ._export import CsvOpt, ParquetOpt, XlsxOpt, check, export
 
 __all__ = ["register"]

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from chainshock.engines.library import (
     ENGINES,
@@ -31,7 +30,7 @@ from chainshock.engines.library import (
 from chainshock.engines.result import MEMORY_MB, PRINT_ROWS, TIMEOUT_S, QueryResult
 from chainshock.errors import BackendError
 
-from ._common import emit_json, err, guarded, out
+from ._common import Table, emit_json, err, guarded, out
 from ._export import CsvOpt, ParquetOpt, XlsxOpt, check, export
 
 __all__ = ["format_value", "register", "run_query"]
@@ -110,6 +109,11 @@ def _library_params(query: LibraryQuery, pairs: list[str]) -> dict[str, Any]:
     bound = query.bind(given)
     names = [k for k in given if k in _NODE_PARAMS and isinstance(bound.get(k), str)]
     if names:
+        labels = _node_labels()
+        # A value that is already a node's id (with a label the parameter takes) stays as it is,
+        # which is what resolve_node would answer; anything else is resolved on the whole snapshot.
+        names = [k for k in names if labels.get(bound[k]) not in _NODE_PARAMS[k]]
+    if names:
         from chainshock.graph.lookup import resolve_node
         from chainshock.graph.snapshot import read_snapshot
         from chainshock.home import snapshot_dir
@@ -118,6 +122,27 @@ def _library_params(query: LibraryQuery, pairs: list[str]) -> dict[str, Any]:
         for key in names:
             bound[key] = resolve_node(snapshot, bound[key], _NODE_PARAMS[key])
     return bound
+
+
+def _node_labels() -> dict[str, str]:
+    """Every node id of the snapshot with its label, read from two columns (no pandas).
+
+    Empty when the snapshot cannot be read: the full resolution then reports why.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from chainshock.errors import ChainshockError
+    from chainshock.graph.integrity import TABLES, check_snapshot
+    from chainshock.home import snapshot_dir
+
+    try:
+        folder, _ = check_snapshot(snapshot_dir(), TABLES)
+        # ParquetFile, not read_table: the dataset path imports pandas to read the file's metadata
+        nodes = pq.ParquetFile(folder / "nodes.parquet").read(columns=["id", "label"])
+    except (ChainshockError, OSError, pa.ArrowException):
+        return {}
+    return dict(zip(nodes.column("id").to_pylist(), nodes.column("label").to_pylist(), strict=True))
 
 
 def _print_list(library: dict[str, LibraryQuery], as_json: bool) -> None:
@@ -179,9 +204,11 @@ def _print_result(result: QueryResult, title: str | None, max_rows: int = PRINT_
     # long ids, quotes and URLs stay readable instead of folding into slivers.
     if title:
         out.print(title, style="bold", markup=False)
+    from rich.table import Table as RichTable
+
     key_width = max(len(c) for c in result.columns)
     for n, row in enumerate(cells, 1):
-        block = Table.grid(padding=(0, 2))
+        block = RichTable.grid(padding=(0, 2))
         block.add_column(style="cyan", no_wrap=True, min_width=key_width)
         block.add_column(overflow="fold")
         for col, cell in zip(result.columns, row, strict=True):

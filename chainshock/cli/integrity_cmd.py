@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from chainshock.errors import SnapshotError
 
-from ._common import emit_json, err, guarded, out
+from ._common import Table, emit_json, err, guarded, out
 
 __all__ = ["register"]
 

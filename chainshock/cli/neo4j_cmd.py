@@ -17,11 +17,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from chainshock.errors import BackendError
 
-from ._common import emit_json, err, guarded, out
+from ._common import Table, emit_json, err, guarded, out
 
 __all__ = ["neo4j_app", "register"]
 

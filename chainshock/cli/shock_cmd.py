@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from chainshock.errors import ScenarioError
 from chainshock.home import snapshot_dir
 
-from ._common import emit_json, guarded, out
+from ._common import Table, emit_json, guarded, out
 from ._export import CsvOpt, ParquetOpt, XlsxOpt, check, export
 
 if TYPE_CHECKING:
@@ -192,7 +191,8 @@ def _print(result: ShockResult) -> None:
             table.add_column("long run", justify="right", no_wrap=True, min_width=7)
         table.add_column("ΔOI (horizon)", justify="right", no_wrap=True)
         for imp in imps:
-            row = [imp.name + (" *" if imp.shielded else ""), _pct(imp.price_change)]
+            mark = (" *" if imp.shielded else "") + (" †" if imp.price_basis == "products" else "")
+            row = [imp.name + mark, _pct(imp.price_change)]
             if mc_cols:
                 row += [_pct(imp.p5), _pct(imp.p50), _pct(imp.p95)]
             if long_run:
@@ -213,6 +213,8 @@ def _print(result: ShockResult) -> None:
         out.print()
     if any(i.shielded for i in result.impacts):
         out.print("* part of an input is under a fixed-price contract during the horizon")
+    if any(i.price_basis == "products" for i in result.impacts):
+        out.print("† price of the products it makes, weighted by its revenue from each (market share × market size)")
     if bases:
         out.print("[bold]ledger[/] (sums over the horizon, USD; what one pays another receives)")
         for b in bases:

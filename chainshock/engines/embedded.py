@@ -3,7 +3,7 @@
 ``chainshock cypher`` works with no server: the first query builds
 ``$CHAINSHOCK_HOME/cypher/graph.lbug`` from the snapshot (a DDL schema from
 :mod:`chainshock.engines.property_graph`, then one bulk ``COPY`` per table from
-parquet) and records the snapshot's ``content_hash`` beside it; a later
+the projection's arrow tables in memory) and records the snapshot's ``content_hash`` beside it; a later
 query rebuilds only when that hash (or the projection version) changed.
 
 Queries run on a database opened **read-only**: the engine itself refuses
@@ -23,20 +23,17 @@ import fcntl
 import json
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from chainshock.errors import BackendError
-from chainshock.graph.integrity import check_snapshot
-from chainshock.graph.snapshot import TABLES
+from chainshock.graph.integrity import TABLES, check_snapshot
 from chainshock.home import home, snapshot_dir
 
-from .property_graph import PROJECTION_VERSION, ColumnType, PropertyGraph, project_snapshot
+# The projection (pandas, numpy) is imported only to build: a query on a
+# current database needs ladybug and pyarrow's types, nothing more.
+from .property_tables import PROJECTION_VERSION, ColumnType, PropertyGraph
 from .result import MEMORY_MB, TIMEOUT_S, QueryResult, to_plain
 
 __all__ = [
@@ -87,14 +84,14 @@ def build_database(graph: PropertyGraph, path: Path) -> None:
     """Create a ladybug database at ``path`` holding ``graph``.
 
     Node tables first (``PRIMARY KEY(id)``), then relationship tables, each
-    filled by one ``COPY`` from a parquet file written from the projection.
+    filled by one ``COPY`` straight from the projection's arrow table (the
+    engine scans it in place: no staging files, no row-by-row inserts).
     """
     lb = _ladybug()
     if path.exists():
         path.unlink()
     db = lb.Database(str(path), buffer_pool_size=_BUILD_POOL, max_num_threads=2)
     conn = lb.Connection(db)
-    staging = Path(tempfile.mkdtemp(prefix="chainshock-lbug-"))
     try:
         for label, table in graph.nodes.items():
             cols = ", ".join(f"{_q(c)} {_ddl_type(t)}" for c, t in table.columns.items())
@@ -105,23 +102,27 @@ def build_database(graph: PropertyGraph, path: Path) -> None:
             conn.execute(f"CREATE REL TABLE {_q(rtype)}({pairs}, {cols})")
         for label, table in graph.nodes.items():
             if len(table):
-                file = staging / f"node-{label}.parquet"
-                pq.write_table(table.arrow(), file)
-                conn.execute(f"COPY {_q(label)} FROM '{file}'")
+                _copy_arrow(conn, _q(label), table.arrow())
         for rtype, tables in graph.rel_types().items():
             for t in tables:
-                if not len(t):
-                    continue
-                file = staging / f"rel-{rtype}-{t.from_label}-{t.to_label}.parquet"
-                pq.write_table(t.arrow(), file)
-                opts = f" (from='{t.from_label}', to='{t.to_label}')" if len(tables) > 1 else ""
-                conn.execute(f"COPY {_q(rtype)} FROM '{file}'{opts}")
+                if len(t):
+                    opts = f" (from='{t.from_label}', to='{t.to_label}')" if len(tables) > 1 else ""
+                    _copy_arrow(conn, _q(rtype), t.arrow(), opts)
     except RuntimeError as e:
         raise BackendError(f"cannot build the embedded database at {path}: {_first_line(e)}") from e
     finally:
         conn.close()
         db.close()
-        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _copy_arrow(conn: Any, table_name: str, arrow_table: Any, options: str = "") -> None:
+    """``COPY table_name FROM`` an arrow table in memory.
+
+    ladybug resolves the name after ``FROM`` to the Python variable of that
+    name in the calling frame (its replacement scan), so ``arrow_table``
+    must be a local here.
+    """
+    conn.execute(f"COPY {table_name} FROM arrow_table{options}")
 
 
 @contextlib.contextmanager
@@ -184,6 +185,8 @@ def ensure_database(
             return db_path
         if log:
             log(f"building the embedded Cypher database from snapshot {content_hash} in {folder}")
+        from .property_graph import project_snapshot
+
         graph = project_snapshot(snapshot_path)
         tmp = folder / f".{DB_NAME}.building-{os.getpid()}"
         try:
@@ -302,6 +305,7 @@ class EmbeddedEngine:
                 "delete it and run the query again to rebuild"
             ) from e
         self._conn = lb.Connection(self._db)
+        self._timeout_ms: int | None = None  # the limit set on the connection
         self.path = db_path
 
     @classmethod
@@ -332,7 +336,10 @@ class EmbeddedEngine:
         """
         check_statement(query)
         limit = self.timeout if timeout is None else timeout
-        self._conn.set_query_timeout(max(1, round(limit * 1000)) if limit else 0)
+        millis = max(1, round(limit * 1000)) if limit else 0
+        if millis != self._timeout_ms:  # a call into the engine per query otherwise
+            self._conn.set_query_timeout(millis)
+            self._timeout_ms = millis
         try:
             result = self._conn.execute(query, dict(params or {}))
         except RuntimeError as e:

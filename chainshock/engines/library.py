@@ -71,8 +71,9 @@ _PARAM_RE = re.compile(
     r"(?:(?P<required>required)|default\s+(?P<default>[^)]*))\)\s*:\s*(?P<doc>.*)$"
 )
 _HEADER_KEYS = ("name", "question", "param", "example", "why", "returns", "hops")
-# The hop range of a variable-length pattern: `*1..6]`, `* TRAIL 1..6]`, `*0..6]`.
-_HOP_RANGE = re.compile(r"(\*\s*(?:(?:TRAIL|ACYCLIC|WALK)\s+)?)(\d+)\.\.(\d+)(\s*\])")
+# The hop range of a variable-length pattern: `*1..6]`, `* TRAIL 1..6]`, `*0..6]`, and the
+# embedded engine's `* TRAIL 1..6 (r, n | {r.id}, {n.id})]` (properties carried by the walk).
+_HOP_RANGE = re.compile(r"(\*\s*(?:(?:TRAIL|ACYCLIC|WALK)\s+)?)(\d+)\.\.(\d+)(\s*(?:\([^()\]]*\)\s*)?\])")
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,8 @@ def tighten_hops(text: str, hops: int) -> str:
     'MATCH (a)-[:SUPPLIES*0..1]->(b)'
     >>> tighten_hops("MATCH (a)-[:SUPPLIES*1..6]->(b)", 10)
     'MATCH (a)-[:SUPPLIES*1..6]->(b)'
+    >>> tighten_hops("MATCH (a)-[:SUPPLIES* TRAIL 1..6 (r, n | {r.id}, {n.id})]->(b)", 2)
+    'MATCH (a)-[:SUPPLIES* TRAIL 1..2 (r, n | {r.id}, {n.id})]->(b)'
     """
 
     def cut(m: re.Match[str]) -> str:

@@ -22,6 +22,12 @@ Rules of the projection:
   ``Fact`` nodes with ``HAS_FACT`` from the company and ``REPORTED_IN`` to the
   source. Every relationship has an ``id``.
 
+The projection is three modules: :mod:`~chainshock.engines.property_tables`
+(the schema and the table containers), :mod:`~chainshock.engines.property_columns`
+(JSON property maps decoded and typed column by column) and this one (the
+snapshot's tables assembled into a :class:`PropertyGraph`), which re-exports
+the public names of the other two.
+
 Examples
 --------
 >>> flatten_properties({"market_share": {"low": 0.5, "base": 0.6, "high": 0.7,
@@ -31,22 +37,39 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
+from chainshock.graph.records import decode_json
 from chainshock.graph.snapshot import Snapshot
+
+from .property_columns import (
+    _RENAMES,
+    _assemble,
+    _decode_properties,
+    _flatten_column,
+    _typed_array,
+    flatten_properties,
+)
+from .property_tables import (
+    _ARROW,
+    NODE_COLUMNS,
+    PROJECTION_VERSION,
+    REL_COLUMNS,
+    REL_ENDPOINTS,
+    Column,
+    ColumnType,
+    NodeTable,
+    PropertyGraph,
+    RelTable,
+    _schema,
+)
 
 __all__ = [
     "NODE_COLUMNS",
@@ -64,501 +87,6 @@ __all__ = [
     "project_tables",
     "read_tables",
 ]
-
-# Bump when the projection changes shape: the embedded database is rebuilt.
-PROJECTION_VERSION = 2
-
-ColumnType = str  # one of STRING, DOUBLE, INT64, BOOLEAN, DATE, STRING[]
-# A column while the projection assembles it: arrow as read, or Python values.
-Column: TypeAlias = "pa.Array | pa.ChunkedArray | list[Any]"
-
-_EST = ("low", "base", "high")
-
-
-def _estimate_columns(key: str) -> dict[str, ColumnType]:
-    cols: dict[str, ColumnType] = {f"{key}_{p}": "DOUBLE" for p in _EST}
-    cols[f"{key}_basis"] = "STRING"
-    return cols
-
-
-NODE_COLUMNS: dict[str, dict[str, ColumnType]] = {
-    "Company": {
-        "id": "STRING",
-        "name": "STRING",
-        "roles": "STRING[]",
-        "ticker": "STRING",
-        "exchange": "STRING",
-        "cik": "STRING",
-        "country": "STRING",
-        "aliases": "STRING[]",
-        "segment": "BOOLEAN",
-        "resolved": "BOOLEAN",
-        **_estimate_columns("pass_through"),
-        **_estimate_columns("cost_base_usd"),
-    },
-    "Product": {
-        "id": "STRING",
-        "name": "STRING",
-        "category": "STRING",
-        "unit": "STRING",
-        **_estimate_columns("market_size_usd"),
-    },
-    "Contract": {
-        "id": "STRING",
-        "name": "STRING",
-        "kind": "STRING",
-        "start_date": "DATE",
-        "end_date": "DATE",
-        "announced": "DATE",
-        **_estimate_columns("value_usd"),
-        "capacity_mw": "DOUBLE",
-        "description": "STRING",
-    },
-    "Index": {
-        "id": "STRING",
-        "name": "STRING",
-        "weighting": "STRING",
-        "country": "STRING",
-        "base_index": "STRING",
-    },
-    "Country": {"id": "STRING", "name": "STRING", "iso": "STRING"},
-    "Source": {
-        "id": "STRING",
-        "name": "STRING",
-        "kind": "STRING",
-        "title": "STRING",
-        "url": "STRING",
-        "publisher": "STRING",
-        "accession": "STRING",
-        "form": "STRING",
-        "cik": "STRING",
-        "filed": "DATE",
-        "as_of": "DATE",
-        "reliability": "STRING",
-    },
-    "Evidence": {
-        "id": "STRING",
-        "subject_id": "STRING",
-        "source_id": "STRING",
-        "locator": "STRING",
-        "quote": "STRING",
-        "method": "STRING",
-        "confidence": "DOUBLE",
-        "as_of": "DATE",
-    },
-    "Fact": {
-        "id": "STRING",
-        "company": "STRING",
-        "metric": "STRING",
-        "fiscal_year": "INT64",
-        "fiscal_period": "STRING",
-        "period_start": "DATE",
-        "period_end": "DATE",
-        "value": "DOUBLE",
-        "unit": "STRING",
-        "source_id": "STRING",
-        "concept": "STRING",
-        "estimate": "BOOLEAN",
-        **_estimate_columns("estimate"),
-    },
-}
-
-REL_COLUMNS: dict[str, dict[str, ColumnType]] = {
-    "SUPPLIES": {
-        "id": "STRING",
-        "product": "STRING",
-        **_estimate_columns("cost_share"),
-        **_estimate_columns("capex_share"),
-        **_estimate_columns("revenue_share"),
-        "lag_quarters": "INT64",
-    },
-    "PRODUCES": {"id": "STRING", **_estimate_columns("market_share")},
-    "USES": {"id": "STRING", **_estimate_columns("cost_share"), "lag_quarters": "INT64"},
-    "PARTY_TO": {"id": "STRING", "role": "STRING"},
-    "COVERS": {
-        "id": "STRING",
-        **_estimate_columns("fixed_share"),
-        "price_terms": "STRING",
-        "volume": "STRING",
-    },
-    "CONSTITUENT_OF": {"id": "STRING", **_estimate_columns("weight"), "as_of": "DATE"},
-    "LOCATED_IN": {"id": "STRING"},
-    "INVESTS_IN": {"id": "STRING", **_estimate_columns("amount_usd"), **_estimate_columns("stake")},
-    "PARTNERS_WITH": {"id": "STRING", "relation": "STRING"},
-    "CITES": {"id": "STRING"},
-    "HAS_FACT": {"id": "STRING"},
-    "REPORTED_IN": {"id": "STRING"},
-}
-
-# (from label, to label) pairs each relationship type may join.
-# Nodes and relationships that evidence can support carry the ids of their
-# Evidence nodes, so a query reaches them by primary key (an index seek on
-# both engines) instead of joining on Evidence.subject_id, which the embedded
-# engine can only do by scanning every Evidence node.
-for _label, _cols in NODE_COLUMNS.items():
-    if _label not in ("Evidence", "Source"):
-        _cols["evidence_ids"] = "STRING[]"
-for _type, _cols in REL_COLUMNS.items():
-    if _type != "CITES":
-        _cols["evidence_ids"] = "STRING[]"
-
-REL_ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "SUPPLIES": (("Company", "Company"),),
-    "PRODUCES": (("Company", "Product"),),
-    "USES": (("Company", "Product"),),
-    "PARTY_TO": (("Company", "Contract"),),
-    "COVERS": (("Contract", "Product"),),
-    "CONSTITUENT_OF": (("Company", "Index"),),
-    "LOCATED_IN": (("Company", "Country"),),
-    "INVESTS_IN": (("Company", "Company"),),
-    "PARTNERS_WITH": (("Company", "Company"),),
-    "CITES": (("Evidence", "Source"),),
-    "HAS_FACT": (("Company", "Fact"),),
-    "REPORTED_IN": (("Fact", "Source"),),
-}
-
-_ARROW: dict[ColumnType, pa.DataType] = {
-    "STRING": pa.string(),
-    "DOUBLE": pa.float64(),
-    "INT64": pa.int64(),
-    "BOOLEAN": pa.bool_(),
-    "DATE": pa.date32(),
-    "STRING[]": pa.list_(pa.string()),
-}
-
-
-def _schema(columns: Mapping[str, ColumnType]) -> pa.Schema:
-    return pa.schema([(name, _ARROW[t]) for name, t in columns.items()])
-
-
-@dataclass(frozen=True)
-class NodeTable:
-    """All nodes of one label: typed columns (``id`` first) as an arrow table.
-
-    The table is what the bulk paths (``COPY``, ``neo4j-admin``) load;
-    :attr:`rows` gives it as dicts for the ``UNWIND`` loader.
-    """
-
-    label: str
-    columns: dict[str, ColumnType]
-    table: pa.Table
-
-    @classmethod
-    def from_rows(cls, label: str, columns: dict[str, ColumnType], rows: list[dict[str, Any]]) -> NodeTable:
-        """A table from row dicts (values already of their column's type)."""
-        return cls(label, columns, pa.Table.from_pylist(rows, schema=_schema(columns)))
-
-    def __len__(self) -> int:
-        return self.table.num_rows
-
-    @property
-    def rows(self) -> list[dict[str, Any]]:
-        """The nodes as ``{column: value}`` dicts (dates as ``datetime.date``)."""
-        return self.table.to_pylist()
-
-    def arrow(self) -> pa.Table:
-        """The rows as an arrow table in column order (for bulk loading)."""
-        return self.table
-
-
-@dataclass(frozen=True)
-class RelTable:
-    """All relationships of one type between one pair of labels.
-
-    The arrow table has ``from`` and ``to`` (node ids) then the columns.
-    """
-
-    type: str
-    from_label: str
-    to_label: str
-    columns: dict[str, ColumnType]
-    table: pa.Table
-
-    @classmethod
-    def from_rows(
-        cls,
-        rtype: str,
-        from_label: str,
-        to_label: str,
-        columns: dict[str, ColumnType],
-        rows: list[dict[str, Any]],
-    ) -> RelTable:
-        """A table from row dicts holding ``from``, ``to`` and the columns."""
-        schema = _schema({"from": "STRING", "to": "STRING", **columns})
-        return cls(rtype, from_label, to_label, columns, pa.Table.from_pylist(rows, schema=schema))
-
-    def __len__(self) -> int:
-        return self.table.num_rows
-
-    @property
-    def rows(self) -> list[dict[str, Any]]:
-        """The relationships as dicts with ``from``, ``to`` and the columns."""
-        return self.table.to_pylist()
-
-    def arrow(self) -> pa.Table:
-        """``from``, ``to`` then the columns, as an arrow table."""
-        return self.table
-
-
-@dataclass(frozen=True)
-class PropertyGraph:
-    """A snapshot as typed node and relationship tables."""
-
-    content_hash: str
-    nodes: dict[str, NodeTable] = field(default_factory=dict)
-    rels: list[RelTable] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        """Rows per label and per relationship type."""
-        out = {label: len(t) for label, t in self.nodes.items()}
-        for r in self.rels:
-            out[r.type] = out.get(r.type, 0) + len(r)
-        return out
-
-    def rel_types(self) -> dict[str, list[RelTable]]:
-        by_type: dict[str, list[RelTable]] = {}
-        for r in self.rels:
-            by_type.setdefault(r.type, []).append(r)
-        return by_type
-
-
-def _is_estimate(value: Any) -> bool:
-    return isinstance(value, Mapping) and "low" in value and "base" in value and "high" in value
-
-
-def flatten_properties(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Flatten estimates into ``k_low/k_base/k_high/k_basis``; keep the rest.
-
-    Nested maps that are not estimates, and lists of non-strings, become
-    canonical JSON strings (neither engine stores nested maps as properties).
-    """
-    out: dict[str, Any] = {}
-    for key, value in props.items():
-        if _is_estimate(value):
-            for p in _EST:
-                out[f"{key}_{p}"] = float(value[p])
-            out[f"{key}_basis"] = value.get("basis")
-        elif isinstance(value, Mapping) or (
-            isinstance(value, list | tuple) and not all(isinstance(v, str) for v in value)
-        ):
-            out[key] = json.dumps(value, sort_keys=True, separators=(",", ":"))
-        elif isinstance(value, tuple):
-            out[key] = list(value)
-        else:
-            out[key] = value
-    return out
-
-
-def _flatten_column(key: str, values: list[Any]) -> dict[str, list[Any]]:
-    """One property across all rows, flattened as :func:`flatten_properties` does.
-
-    The common case, every present value an estimate, takes four list
-    comprehensions; anything else goes value by value.
-    """
-    kinds = set(map(type, values))
-    kinds.discard(type(None))
-    if not kinds & {dict, list, tuple}:
-        return {key: values}  # scalars stay as they are
-    if kinds == {dict} and all(_is_estimate(v) for v in values if v is not None):
-        out = {
-            f"{key}_{p}": [None if v is None else float(v[p]) for v in values] for p in _EST
-        }
-        out[f"{key}_basis"] = [None if v is None else v.get("basis") for v in values]
-        return out
-    n = len(values)
-    cols: dict[str, list[Any]] = {}
-    for i, v in enumerate(values):
-        for k, x in flatten_properties({key: v}).items():
-            if k not in cols:
-                cols[k] = [None] * n
-            cols[k][i] = x
-    return cols
-
-
-def _decode_properties(texts: pa.ChunkedArray | pa.Array) -> dict[str, Column]:
-    """A column of canonical-JSON property maps as flattened columns.
-
-    Arrow's JSON reader parses the column in one pass when every property is
-    a scalar, a list of strings or an estimate; anything else (nested maps,
-    lists of numbers, a key whose type changes between rows) is decoded row
-    by row with :func:`json.loads`. Both give the same columns.
-    """
-    texts = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
-    fast = _decode_with_arrow(texts)
-    return fast if fast is not None else _decode_with_python(texts)
-
-
-def _has_timestamp(t: pa.DataType) -> bool:
-    if pa.types.is_timestamp(t):
-        return True
-    return any(_has_timestamp(t.field(i).type) for i in range(t.num_fields))
-
-
-def _decode_with_arrow(texts: pa.Array) -> dict[str, Column] | None:
-    n = len(texts)
-    if n == 0:
-        return {}
-    filled = pc.fill_null(texts, "{}")
-    body = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, n], pa.int32()), filled), "\n")
-    data = body[0].as_py().encode()
-    read = pa_json.ReadOptions(block_size=max(1 << 20, len(data) + 1), use_threads=True)
-    try:
-        table = pa_json.read_json(io.BytesIO(data), read_options=read)
-        # Arrow reads ISO dates as timestamps; the projection keeps strings.
-        stamps = [f for f in table.schema if pa.types.is_timestamp(f.type)]
-        if stamps:
-            parse = pa_json.ParseOptions(
-                explicit_schema=pa.schema([(f.name, pa.string()) for f in stamps]),
-                unexpected_field_behavior="infer",
-            )
-            table = pa_json.read_json(io.BytesIO(data), read_options=read, parse_options=parse)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        return None
-    if table.num_rows != n:
-        return None
-    out: dict[str, Column] = {}
-    for f in table.schema:
-        col = table.column(f.name).combine_chunks()
-        t = f.type
-        if _has_timestamp(t):
-            return None
-        if pa.types.is_struct(t):
-            names = {t.field(i).name for i in range(t.num_fields)}
-            if not {"low", "base", "high"} <= names:
-                return None
-            parts = {p: pc.struct_field(col, p) for p in _EST}
-            # Every map present must be a whole estimate; a partial one is a plain map.
-            whole = pc.and_(pc.and_(pc.is_valid(parts["low"]), pc.is_valid(parts["base"])), pc.is_valid(parts["high"]))
-            if not pc.all(pc.equal(pc.is_valid(col), whole)).as_py():
-                return None
-            for p in _EST:
-                if not (pa.types.is_integer(parts[p].type) or pa.types.is_floating(parts[p].type)):
-                    return None
-                out[f"{f.name}_{p}"] = parts[p].cast(pa.float64())
-            basis = pc.struct_field(col, "basis") if "basis" in names else pa.nulls(n, pa.string())
-            if not (pa.types.is_string(basis.type) or pa.types.is_null(basis.type)):
-                return None
-            out[f"{f.name}_basis"] = basis
-        elif pa.types.is_list(t):
-            if not (pa.types.is_string(t.value_type) or pa.types.is_null(t.value_type)):
-                return None
-            out[f.name] = col
-        elif pa.types.is_nested(t):
-            return None
-        else:
-            out[f.name] = col
-    return out
-
-
-def _decode_with_python(texts: pa.Array) -> dict[str, Column]:
-    decoded = [json.loads(t) if t else {} for t in texts.to_pylist()]
-    keys: dict[str, None] = {}
-    for d in decoded:
-        keys.update(dict.fromkeys(d))
-    out: dict[str, Column] = {}
-    for key in keys:
-        out.update(_flatten_column(key, [d.get(key) for d in decoded]))
-    return out
-
-
-def _infer(values: Iterable[Any]) -> ColumnType:
-    kinds = {type(v) for v in values if v is not None}
-    if not kinds:
-        return "STRING"
-    if kinds == {bool}:
-        return "BOOLEAN"
-    if kinds == {int}:
-        return "INT64"
-    if kinds <= {int, float}:
-        return "DOUBLE"
-    if kinds == {list}:
-        return "STRING[]"
-    if kinds == {dt.date}:
-        return "DATE"
-    return "STRING"
-
-
-def _coerce(value: Any, kind: ColumnType) -> Any:
-    """A value as the column's type (None stays None)."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value != value:  # NaN from pandas means missing
-        return None
-    if kind == "STRING":
-        return value if isinstance(value, str) else json.dumps(value, default=str)
-    if kind == "DOUBLE":
-        return float(value)
-    if kind == "INT64":
-        return int(value)
-    if kind == "BOOLEAN":
-        return bool(value)
-    if kind == "DATE":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, pd.Timestamp):
-            return value.date()
-        return dt.date.fromisoformat(str(value)[:10])
-    if kind == "STRING[]":
-        return [str(v) for v in value]
-    raise ValueError(f"unknown column type {kind}")
-
-
-_PY_TYPE: dict[ColumnType, type] = {
-    "STRING": str,
-    "DOUBLE": float,
-    "INT64": int,
-    "BOOLEAN": bool,
-    "DATE": dt.date,
-    "STRING[]": list,
-}
-_RENAMES = {"Contract": {"start": "start_date", "end": "end_date"}}
-
-
-
-def _typed_array(values: Column, kind: ColumnType) -> pa.Array | pa.ChunkedArray:
-    """``values`` as an arrow array of the column's type.
-
-    Arrow columns of the right type pass through; Python lists whose values
-    all have the column's Python type convert in one call; anything else is
-    coerced value by value (ints in a DOUBLE column, ISO strings in a DATE
-    column, lists of non-strings in a STRING[] column...).
-    """
-    target = _ARROW[kind]
-    if isinstance(values, pa.Array | pa.ChunkedArray):
-        if values.type == target:
-            return values
-        try:
-            return values.cast(target)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-            values = values.to_pylist()
-    py = _PY_TYPE[kind]
-    kinds = set(map(type, values))
-    kinds.discard(type(None))
-    if (
-        kinds <= {py}
-        and not (kind == "STRING[]" and any(type(x) is not str for v in values if v for x in v))
-        and not (kind == "DOUBLE" and any(v != v for v in values if v is not None))
-    ):
-        return pa.array(values, type=target)
-    return pa.array([_coerce(v, kind) for v in values], type=target)
-
-
-def _assemble(
-    base: Mapping[str, ColumnType], data: Mapping[str, Column], n: int
-) -> tuple[dict[str, ColumnType], pa.Table]:
-    """Base columns in order (missing ones null), then extras sorted and typed from their values."""
-    columns = dict(base)
-    for k in sorted(set(data) - set(base) - {"from", "to"}):
-        v = data[k]
-        columns[k] = _infer(v.to_pylist() if isinstance(v, pa.Array | pa.ChunkedArray) else v)
-    arrays = []
-    for k, kind in columns.items():
-        v = data.get(k)
-        arrays.append(pa.nulls(n, _ARROW[kind]) if v is None else _typed_array(v, kind))
-    return columns, pa.table(arrays, schema=_schema(columns))
-
 
 class _EvidenceIndex:
     """Evidence ids (subject id plus rank within the subject) and lists of them per subject."""
@@ -669,7 +197,7 @@ def project_arrow(tables: Mapping[str, pa.Table], content_hash: str = "") -> Pro
     est = facts_t.column("estimate")
     facts["estimate"] = pc.is_valid(est)
     facts["evidence_ids"] = ev.for_subjects(facts_t.column("id"))
-    decoded = [json.loads(t) if t else None for t in est.to_pylist()]
+    decoded = [decode_json(t) if t else None for t in est.to_pylist()]
     if any(decoded):
         facts.update(_flatten_column("estimate", decoded))
         facts["estimate"] = pc.is_valid(est)

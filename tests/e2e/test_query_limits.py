@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from support import run_cli
+
+from chainshock.engines.embedded import EmbeddedEngine
+from chainshock.errors import BackendError
 
 RUNAWAY = "MATCH p = (a)-[*1..6]-(b) RETURN count(p) AS n"  # billions of walks on the bundled graph
 
@@ -46,3 +50,15 @@ def test_bad_limits_are_one_line_errors(built_home: Path) -> None:
     for args in (["--timeout", "-1"], ["--memory", "8"], ["--max-rows", "-2"]):
         line = _one_line(run_cli("cypher", "RETURN 1 AS x", *args, home=built_home))
         assert "--timeout" in line or "--memory" in line
+
+
+def test_each_query_gets_its_own_time_limit(built_home: Path) -> None:
+    # The engine sets the connection's limit only when it changes: a limit
+    # must still apply after a query with another (or none).
+    with EmbeddedEngine.open(built_home / "graph", built_home / "cypher") as engine:
+        assert engine.run("RETURN 1 AS x", timeout=0).rows == [[1]]
+        with pytest.raises(BackendError, match=r"time limit \(1 s\)"):
+            engine.run(RUNAWAY, timeout=1)
+        assert engine.run("RETURN 2 AS x", timeout=30).rows == [[2]]
+        with pytest.raises(BackendError, match=r"time limit \(0.5 s\)"):
+            engine.run(RUNAWAY, timeout=0.5)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from support import REPO, run_cli
 
@@ -103,6 +105,66 @@ def test_capex_reaches_earnings_and_the_two_sp500s(snap):
     assert max(abs(b.residual_usd) for b in result.balance) <= 1e-6 * max(b.paid_usd for b in result.balance)
 
 
+def test_a_contract_shortfall_is_charged_to_the_seller_it_names(snap, tmp_path):
+    named = run_scenario(snap, _write_lta(tmp_path, "[company:micron]"))
+    market = run_scenario(snap, _write_lta(tmp_path, "[]"))
+    a, b = _impacts(named), _impacts(market)
+    # the same prices (who forgoes the windfall does not change what Dell pays) ...
+    assert a["company:dell"].cost_change_usd == pytest.approx(b["company:dell"].cost_change_usd, rel=1e-12)
+    # ... but Micron alone forgoes what Dell does not pay; Samsung and SK hynix keep their full windfall
+    forgone = b["company:micron"].revenue_change_usd - a["company:micron"].revenue_change_usd
+    assert forgone > 0
+    for other in ("company:samsung-electronics", "company:sk-hynix"):
+        assert a[other].revenue_change_usd > b[other].revenue_change_usd
+    gained = sum(a[o].revenue_change_usd - b[o].revenue_change_usd for o in ("company:samsung-electronics", "company:sk-hynix", "company:cxmt"))
+    assert gained < forgone
+    for r in (named, market):
+        assert max(abs(x.residual_usd) for x in r.balance) <= 1e-6 * max(x.paid_usd for x in r.balance)
+
+
+def _write_lta(tmp_path, sellers):
+    path = tmp_path / f"lta-{sellers.count(':')}.yaml"
+    path.write_text(
+        "name: lta\nstart: 2026Q1\nhorizon_quarters: 4\ndraws: 0\n"
+        "shocks:\n  - {node: product:dram, pct: 20}\n"
+        "assumed_contracts:\n  - {id: 'assumed:dell-dram', buyer: company:dell, product: product:dram,\n"
+        f"     fixed_share: 0.8, end: 2026-12-31, sellers: {sellers}, basis: test contract}}\n"
+    )
+    return path
+
+
+UTILITIES = ("company:constellation-energy", "company:vistra", "company:talen-energy", "company:dominion-energy")
+# their PPAs start after 2027 (Duane Arnold 2029, Kairos 2030, Oklo 2030, Natrium 2032): no delivery in the horizon
+NOT_YET = ("company:nextera-energy", "company:kairos-power", "company:oklo", "company:terrapower")
+HYPERSCALERS = ("company:microsoft", "company:amazon", "company:alphabet", "company:meta", "company:oracle")
+
+
+def test_capex_raises_utilities_income_paid_by_the_hyperscalers(snap):
+    result = run_scenario(snap, SCENARIOS / "capex-doubling.yaml", draws=0)
+    got = _impacts(result)
+    for utility in UTILITIES:
+        assert got[utility].operating_income_change_usd > 0
+    assert not any(e.node in NOT_YET for e in result.ledger)
+    assert any("a PPA delivers only once it starts" in a for a in result.assumptions)
+    lines = [e for e in result.ledger if e.node in UTILITIES]
+    # capacity comes online three quarters after the capex is spent: nothing before, then it grows
+    by_quarter: dict[str, float] = {}
+    for e in lines:
+        by_quarter[e.quarter] = by_quarter.get(e.quarter, 0.0) + e.revenue_change_usd
+    quarters = [q.quarter for q in result.balance]
+    assert all(by_quarter.get(q, 0.0) == 0.0 for q in quarters[:3])
+    series = [by_quarter.get(q, 0.0) for q in quarters[3:]]
+    assert all(b > a > 0 for a, b in itertools.pairwise(series))
+    # every dollar the utilities receive is paid by a hyperscaler in the same quarter
+    for q in quarters:
+        received = sum(e.revenue_change_usd for e in lines if e.quarter == q)
+        paid = sum(e.cost_change_usd for e in result.ledger if e.quarter == q and e.node in HYPERSCALERS)
+        assert received <= paid
+    assert any("Capex financing (estimate)" in a for a in result.assumptions)
+    assert any(e.node == "outside:lenders" and e.revenue_change_usd > 0 for e in result.ledger)
+    assert max(abs(b.residual_usd) for b in result.balance) <= 1e-6 * max(b.paid_usd for b in result.balance)
+
+
 def test_pe_valuation_is_labelled_an_upper_bound(snap):
     pv = run_scenario(snap, SCENARIOS / "memory-squeeze.yaml", draws=0)
     pe = run_scenario(snap, SCENARIOS / "memory-squeeze.yaml", draws=0, valuation="pe")
@@ -126,3 +188,13 @@ def test_guards(snap, built_home, tmp_path):
     path.write_text("name: f\nstart: 2026Q1\ndraws: 0\nshocks:\n  - {node: product:dram, pct: 0.3}\n")
     proc = run_cli("shock", str(path), "--draws", "0", home=built_home)
     assert proc.returncode == 0 and "did you mean 30, i.e. percent?" in proc.stderr
+
+
+def test_memory_makers_show_the_price_of_what_they_make(snap):
+    got = _impacts(run_scenario(snap, SCENARIOS / "memory-squeeze.yaml", draws=0))
+    # HBM +30%, DRAM +20%, NAND +15%: a DRAM/HBM maker sits between 20% and 30%, a NAND maker at 15%
+    for maker in ("company:sk-hynix", "company:micron", "company:samsung-electronics"):
+        assert got[maker].price_basis == "products"
+        assert 0.15 <= got[maker].price_change <= 0.30
+    assert got["company:kioxia"].price_change == pytest.approx(0.15)
+    assert got["company:nvidia"].price_basis == "own"

@@ -51,7 +51,10 @@ def test_base_values_match_the_hand_calculation(chain):
         "company:cloud": CLOUD,
         "company:buyers": BUYERS,
     }
-    assert {n for n, i in got.items() if i.price_change or i.steady_state} == set(expected)
+    # the HBM makers show the price of what they make (HBM only here), not a price of their own
+    assert {n for n, i in got.items() if i.price_change or i.steady_state} == set(expected) | {
+        "company:hynix", "company:micron"}
+    assert {n for n, i in got.items() if i.price_basis == "products"} == {"company:hynix", "company:micron"}
     for node, value in expected.items():
         assert got[node].price_change == pytest.approx(value, rel=1e-12)
         assert got[node].steady_state == pytest.approx(value, rel=1e-12)
@@ -68,9 +71,10 @@ def test_upstream_nodes_do_not_move(chain):
     got = _by_node(run_shock(chain, _scenario()))
     for node in ("product:dram", "company:cloud2"):
         assert node not in got
-    # the HBM producers do not move in price, but they are paid the rise (the ledger)
+    # the HBM producers have no price of their own: they show HBM's, and are paid the rise (the ledger)
     for node in ("company:hynix", "company:micron"):
-        assert got[node].price_change == 0.0 and got[node].windfall_usd > 0
+        assert got[node].price_basis == "products"
+        assert got[node].price_change == pytest.approx(0.3) and got[node].windfall_usd > 0
 
 
 # HBM +30% from 2026Q1; GPU Co buys HBM with one quarter's lag: 0.3 x $10B a year
@@ -136,7 +140,7 @@ def test_linear_in_the_shock_without_monte_carlo(chain):
 def test_zero_pass_through_stops_the_shock_at_the_first_buyer(chain):
     sc = _scenario(pass_through={"company:gpu": Range(low=0, base=0, high=0)})
     got = _by_node(run_shock(chain, sc))
-    assert {n for n, i in got.items() if i.price_change or i.steady_state} == {"product:hbm"}
+    assert {n for n, i in got.items() if (i.price_change or i.steady_state) and i.price_basis == "own"} == {"product:hbm"}
     assert got["company:gpu"].price_change == 0.0
     # it absorbs every dollar it pays more
     assert got["company:gpu"].margin_hit_usd == pytest.approx(7 * GPU_HBM_PER_QUARTER)
@@ -154,8 +158,11 @@ def test_a_fully_shielded_input_transmits_nothing(tmp_path):
         assert imp.price_change == 0.0 and all(q.price_change == 0.0 for q in imp.path)
         assert imp.margin_hit_usd in (None, 0.0)
         assert imp.steady_state > 0
-    # both parties: GPU Co pays nothing more, so the HBM sellers are paid only by buyers outside the graph
-    assert got["company:hynix"].revenue_change_usd == pytest.approx(0.6 * 8 * (3.5e10 - 3e9) / 4 * 0.3)
+    # both parties: GPU Co pays nothing more (from quarter 2, its lag), and Hynix, the seller the contract
+    # names, forgoes all of it: it keeps its 60% of the market as if unshielded, less GPU Co's shortfall
+    outside, gpu = 8 * (3.5e10 - 3e9) / 4 * 0.3, 7 * 3e9 / 4 * 0.3
+    assert got["company:hynix"].revenue_change_usd == pytest.approx(0.6 * (outside + gpu) - gpu)
+    assert got["company:micron"].revenue_change_usd == pytest.approx(0.2 * (outside + gpu))  # its 20% share, unshielded
     assert result.contracts[0].contract == "contract:gpu-hbm-lta"
     assert len(result.contracts[0].shielded_quarters) == 8
     assert not result.contracts[0].expires_in_horizon
@@ -206,7 +213,7 @@ def test_monte_carlo_is_reproducible_and_brackets_the_base(chain):
     assert len(a.impacts) >= 2
     for imp in a.impacts:
         assert imp.p5 <= imp.p50 <= imp.p95
-        if imp.node != "product:hbm" and imp.price_change:
+        if imp.node != "product:hbm" and imp.price_basis == "own" and imp.price_change:
             assert imp.p5 < imp.price_change < imp.p95
     gpu = _by_node(a)["company:gpu"]
     assert gpu.operating_income_p5 < gpu.operating_income_change_usd < gpu.operating_income_p95
