@@ -18,8 +18,9 @@ from typing import Any
 
 from chainshock.errors import DataError
 from chainshock.graph.merge import located_in_edges, merge_records
-from chainshock.graph.schema import GraphRecords, Problem, validate_graph
+from chainshock.graph.schema import GraphRecords, Problem
 from chainshock.graph.snapshot import records_to_tables, write_snapshot
+from chainshock.graph.validate import validate_graph
 from chainshock.loaders.curated import load_curated
 
 __all__ = ["BuildResult", "build", "gather", "input_hashes"]

@@ -17,6 +17,12 @@ Company" when the source is the party's own filing or release. An edge no
 quote proves is **inferred** when it says so (``inferred: true`` and a
 ``basis``), otherwise **unsupported**; ``build --strict`` refuses those.
 
+How a quote is matched to a name lives in :mod:`chainshock.graph.quotes`,
+and the checks over a whole dataset (contradictions, stale baselines,
+quotes against local filings) in :mod:`chainshock.graph.dataset_checks`;
+both are re-exported here, so ``from chainshock.graph.audit import
+quote_in_text`` keeps working.
+
 Examples
 --------
 >>> p = Party(id="company:nvidia", names=("NVIDIA Corporation", "NVIDIA"), ticker="NVDA", cik="1045810")
@@ -33,14 +39,28 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .dataset_checks import (
+    closed_guidance,
+    consistency_problems,
+    stale_baselines,
+    undated_sources,
+    verify_quotes,
+    verify_xbrl,
+)
+from .quotes import (
+    Party,
+    country_party,
+    name_variants,
+    names_party,
+    normalise,
+    quote_in_text,
+)
 from .records import decode_json
 
 __all__ = [
@@ -85,37 +105,6 @@ REQUIRED_PARTIES: dict[str, tuple[str, ...]] = {
     "CONSTITUENT_OF": ("source",),
     "COVERS": (),
 }
-
-_CORPORATE = re.compile(
-    r"[,.]?\s+(?:inc|incorporated|corp|corporation|co|company|ltd|limited|plc|ag|se|sa|nv|n\.v|lp|llc|holdings|group|"
-    r"co\.,?\s*ltd|technology|technologies|platforms|international)\.?$",
-    re.IGNORECASE,
-)
-_SELF = re.compile(r"(?<![a-z0-9])(?:we|our|us|ours|the company)(?![a-z0-9])")
-# US states and their abbreviations name the United States (incorporation, address).
-_US_STATES = (
-    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida",
-    "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine",
-    "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska",
-    "Nevada", "Ohio", "Oklahoma", "Oregon", "Pennsylvania", "Tennessee", "Texas", "Utah", "Vermont", "Virginia",
-    "Washington", "Wisconsin", "Wyoming", "New Hampshire", "New Jersey", "New Mexico", "New York",
-    "North Carolina", "North Dakota", "Rhode Island", "South Carolina", "South Dakota", "West Virginia",
-)
-
-_US_STATE_CODES = tuple(
-    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY"]
-)
-
-
-@dataclass(frozen=True)
-class Party:
-    """Who an endpoint is, in the words a quote may use for it."""
-
-    id: str
-    names: tuple[str, ...]
-    ticker: str | None = None
-    cik: str | None = None
-
 
 @dataclass(frozen=True)
 class SourceInfo:
@@ -171,104 +160,6 @@ class FactAudit:
                 "grades": self.grades, "problems": self.problems}
 
 
-def normalise(text: str) -> str:
-    """Text as compared: entities decoded, NFKC, straight quotes, one space, lower case.
-
-    >>> normalise("SK&nbsp;hynix’s  “HBM3E”\\n chips")
-    'sk hynix\\'s "hbm3e" chips'
-    """
-    text = html.unescape(text)
-    text = unicodedata.normalize("NFKC", text)
-    text = (
-        text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-        .replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-").replace("\u00ad", "")
-        .replace("\u200b", "").replace("®", "").replace("™", "")
-    )
-    return " ".join(text.split()).casefold()
-
-
-_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\])\s*")
-
-
-def quote_in_text(quote: str, text: str) -> bool:
-    """Whether ``quote`` appears verbatim in ``text`` (whitespace and entities normalised).
-
-    An ellipsis in the quote ("..." or "…") stands for omitted words: each
-    fragment must appear, in order. Tables rendered with other spacing or
-    column rules also match when whitespace and ``|`` are ignored.
-
-    >>> quote_in_text("revenue ... grew", "Our revenue in 2025 grew by 10%.")
-    True
-    >>> quote_in_text("grew ... revenue", "Our revenue in 2025 grew by 10%.")
-    False
-    """
-    fragments = [normalise(f) for f in _ELLIPSIS.split(quote) if normalise(f)]
-    if not fragments:
-        return False
-    body = normalise(text)
-    if _in_order(fragments, body):
-        return True
-    squash = re.compile(r"[\s|]+")
-    return _in_order([squash.sub("", f) for f in fragments], squash.sub("", body))
-
-
-def _in_order(fragments: list[str], body: str) -> bool:
-    pos = 0
-    for frag in fragments:
-        at = body.find(frag, pos)
-        if at < 0:
-            return False
-        pos = at + len(frag)
-    return True
-
-
-def name_variants(names: Iterable[str]) -> list[str]:
-    """Normalised ways of writing a name: as given, without parentheses, without the corporate suffix.
-
-    >>> name_variants(["Micron Technology, Inc.", "SK hynix Inc. (SK Group)"])
-    ['micron technology, inc', 'micron technology', 'micron', 'sk hynix inc. (sk group)', 'sk hynix inc', 'sk hynix']
-    """
-    out: list[str] = []
-
-    def add(v: str) -> None:
-        v = normalise(v).strip(" ,.;:")
-        if len(v) >= 3 and v not in out:
-            out.append(v)
-
-    for name in names:
-        if not name:
-            continue
-        out_before = normalise(name).strip(" ,.;:")
-        if len(out_before) >= 3 and out_before not in out:
-            out.append(out_before)
-        bare = re.sub(r"\s*\([^)]*\)", "", name).strip()
-        add(bare)
-        prev = None
-        while prev != bare:
-            prev = bare
-            bare = _CORPORATE.sub("", bare).strip()
-            add(bare)
-    return out
-
-
-def names_party(quote: str, party: Party, own_source: bool) -> bool:
-    """Whether ``quote`` names ``party`` (name, alias, ticker; "we"/"our" in its own source)."""
-    text = normalise(quote)
-    for v in name_variants(party.names):
-        if re.search(r"(?<![a-z0-9])" + re.escape(v) + r"(?![a-z0-9])", text):
-            return True
-    for name in party.names:  # two-letter names ("HP") match in capitals only, like tickers
-        short = (name or "").strip()
-        if len(short) == 2 and short.isupper() and re.search(
-            r"(?<![A-Za-z0-9])" + re.escape(short) + r"(?![A-Za-z0-9])", quote
-        ):
-            return True
-    ticker = party.ticker or ""
-    if len(ticker) >= 2 and re.search(r"(?<![A-Za-z0-9])" + re.escape(ticker) + r"(?![A-Za-z0-9])", quote):
-        return True
-    return bool(own_source and _SELF.search(text))
-
-
 def _cik(value: str | None) -> str | None:
     return str(int(value)) if value and str(value).isdigit() else None
 
@@ -306,20 +197,6 @@ def evidence_grade(method: str, source: SourceInfo | None) -> str:
 def _best(grades: Iterable[str]) -> str:
     ranked = sorted(grades, key=GRADES.index)
     return ranked[0] if ranked else "inferred"
-
-
-def country_party(node_id: str, name: str, iso: str | None, aliases: Iterable[str] = ()) -> Party:
-    """A country as a party: its name, aliases and ISO code, and for the US its states.
-
-    >>> names_party("Headquartered in Santa Clara, California", country_party("country:us", "United States", "US"), False)
-    True
-    """
-    names: list[str] = [name, *aliases]
-    if iso:
-        names.append(iso.upper())
-    if (iso or "").upper() in ("US", "USA"):
-        names += ["United States", "U.S.", "USA", *_US_STATES, *_US_STATE_CODES]
-    return Party(id=node_id, names=tuple(names), ticker=(iso or "").upper() or None)
 
 
 def audit_edges(
@@ -542,177 +419,3 @@ def audit_tables(tables: Mapping[str, Any], today: dt.date | None = None) -> Aud
         edges=audit_edges(edges, parties, sources), facts=audit_facts(facts, sources), sources=grade_of,
         warnings=warnings, source_infos=sources,
     )
-
-
-BASELINE_METRICS = ("capex", "capex_guidance", "revenue", "cost_of_revenue", "operating_income")
-
-
-def consistency_problems(tables: Mapping[str, Any]) -> list[str]:
-    """Figures that contradict each other: errors a build refuses.
-
-    - a company's ``cost_base_usd`` (base) above its revenue for the latest
-      fiscal year with a filed or cited revenue figure (the period a
-      baseline reads);
-    - one figure (company, metric, fiscal year, period, period end) recorded with two values.
-    """
-    problems: list[str] = []
-    facts = tables["facts"].to_dict("records")
-    revenue: dict[str, tuple[int, float]] = {}
-    for f in facts:
-        if f["metric"] == "revenue" and f["fiscal_period"] == "FY" and f["unit"] == "USD" and not _none(f.get("estimate")):
-            fy = int(f["fiscal_year"]) if _none(f.get("fiscal_year")) is not None else 0
-            if f["company"] not in revenue or fy > revenue[f["company"]][0]:
-                revenue[f["company"]] = (fy, float(f["value"]))
-    for r in tables["nodes"].to_dict("records"):
-        if r["label"] != "Company" or r["id"] not in revenue:
-            continue
-        cost = decode_json(r.get("properties")).get("cost_base_usd")
-        fy, rev = revenue[r["id"]]
-        if cost and float(cost["base"]) > rev * 1.0001:
-            problems.append(
-                f"{r['id']}: cost_base_usd {cost['base'] / 1e9:,.1f}B exceeds its FY{fy} revenue {rev / 1e9:,.1f}B"
-            )
-    values: dict[tuple[Any, ...], set[float]] = {}
-    for f in facts:
-        key = (f["company"], f["metric"], _none(f.get("fiscal_year")), f["fiscal_period"], str(f["period_end"]), f["unit"])
-        values.setdefault(key, set()).add(round(float(f["value"]), 2))
-    for key, vals in sorted(values.items(), key=lambda kv: str(kv[0])):
-        if len(vals) > 1:
-            problems.append(f"{key[0]}: {key[1]} FY{key[2]} {key[3]} has two values: {sorted(vals)}")
-    return problems
-
-
-def stale_baselines(tables: Mapping[str, Any], today: dt.date, months: int = 12) -> list[str]:
-    """Warnings: the latest figure a baseline reads (per company and metric) is older than ``months``.
-
-    >>> import pandas as pd
-    >>> facts = pd.DataFrame([{"company": "company:a", "metric": "capex", "fiscal_year": 2023,
-    ...     "fiscal_period": "FY", "period_end": dt.date(2023, 12, 31), "value": 1.0, "unit": "USD", "estimate": None}])
-    >>> stale_baselines({"facts": facts}, dt.date(2026, 1, 1))
-    ['company:a: latest capex is as of 2023-12-31 (more than 12 months before 2026-01-01)']
-    """
-    latest: dict[tuple[str, str], dt.date] = {}
-    for f in tables["facts"].to_dict("records"):
-        if f["metric"] not in BASELINE_METRICS:
-            continue
-        end = f["period_end"]
-        end = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end)[:10])
-        key = (f["company"], f["metric"])
-        if key not in latest or end > latest[key]:
-            latest[key] = end
-    cutoff = today - dt.timedelta(days=round(months * 365.25 / 12))
-    return [
-        f"{c}: latest {m} is as of {d.isoformat()} (more than {months} months before {today.isoformat()})"
-        for (c, m), d in sorted(latest.items())
-        if d < cutoff
-    ]
-
-
-def closed_guidance(tables: Mapping[str, Any], today: dt.date) -> list[str]:
-    """Warnings: guidance (a ``*_guidance`` metric) for a period that has already closed.
-
-    >>> import pandas as pd
-    >>> facts = pd.DataFrame([{"company": "company:a", "metric": "capex_guidance", "fiscal_year": 2026,
-    ...     "period_end": dt.date(2026, 6, 30), "estimate": '{"base": 1.0}'}])
-    >>> closed_guidance({"facts": facts}, dt.date(2026, 12, 1))
-    ['company:a: capex_guidance FY2026 (period ended 2026-06-30) is still guidance or an estimate; replace it with the filed actual']
-    """
-    out = []
-    for f in tables["facts"].to_dict("records"):
-        end = f["period_end"]
-        end = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end)[:10])
-        if "guidance" in str(f["metric"]) and end < today:
-            fy = _none(f.get("fiscal_year"))
-            out.append(
-                f"{f['company']}: {f['metric']} FY{fy} (period ended {end.isoformat()}) is still guidance or an "
-                "estimate; replace it with the filed actual"
-            )
-    return sorted(out)
-
-
-def undated_sources(tables: Mapping[str, Any]) -> list[str]:
-    """Sources with neither a publication date (``as_of``) nor a filing date."""
-    return [
-        f"{r['id']}: source has no date (as_of or filed)"
-        for r in tables["sources"].to_dict("records")
-        if _none(r.get("as_of")) is None and _none(r.get("filed")) is None
-    ]
-
-
-def verify_quotes(
-    tables: Mapping[str, Any], texts: Mapping[str, str]
-) -> tuple[int, list[dict[str, str]]]:
-    """Check every quote citing a locally held filing against its text.
-
-    Parameters
-    ----------
-    tables : mapping
-        Snapshot tables (``evidence``, ``sources``).
-    texts : mapping
-        Accession -> the plain text of its documents (concatenated).
-
-    Returns
-    -------
-    checked : int
-        Quotes compared.
-    failures : list of dict
-        ``subject, source_id, accession, quote`` of each quote not found verbatim.
-    """
-    accession = {r["id"]: _none(r.get("accession")) for r in tables["sources"].to_dict("records")}
-    checked = 0
-    failures: list[dict[str, str]] = []
-    for ev in tables["evidence"].to_dict("records"):
-        acc = accession.get(ev["source_id"])
-        quote = str(ev.get("quote") or "")
-        if not acc or acc not in texts or not quote or ev.get("method") in ("xbrl", "inferred", "judgement"):
-            continue
-        checked += 1
-        if not quote_in_text(quote, texts[acc]):
-            failures.append({"subject": ev["subject_id"], "source_id": ev["source_id"], "accession": acc, "quote": quote})
-    return checked, failures
-
-
-_XBRL_LOCATOR = re.compile(r"(?P<ns>[a-z][a-z0-9-]*):(?P<tag>[A-Z][A-Za-z0-9]+).*?accn (?P<accn>[0-9-]+).*?value (?P<value>-?\d+)")
-
-
-def verify_xbrl(
-    tables: Mapping[str, Any], companyfacts: Mapping[str, Mapping[str, Any]]
-) -> tuple[int, list[dict[str, str]]]:
-    """Check XBRL citations (``method: xbrl``) against companyfacts records.
-
-    A locator ``"us-gaap:Tag, accn 0001652044-26-000018, ..., value 91447000000"``
-    must match a reported value of that tag in that filing.
-
-    Parameters
-    ----------
-    tables : mapping
-        Snapshot tables (``evidence``, ``sources``).
-    companyfacts : mapping
-        CIK (no leading zeros) -> the SEC companyfacts JSON document.
-
-    Returns
-    -------
-    checked : int
-    failures : list of dict
-        ``subject, locator`` of each citation the record does not hold.
-    """
-    cik_of = {r["id"]: _cik(_none(r.get("cik"))) for r in tables["sources"].to_dict("records")}
-    checked = 0
-    failures: list[dict[str, str]] = []
-    for ev in tables["evidence"].to_dict("records"):
-        if ev.get("method") != "xbrl":
-            continue
-        cik = cik_of.get(ev["source_id"])
-        m = _XBRL_LOCATOR.search(str(ev.get("locator") or ""))
-        if not cik or cik not in companyfacts or not m:
-            continue
-        checked += 1
-        units = companyfacts[cik].get("facts", {}).get(m["ns"], {}).get(m["tag"], {}).get("units", {})
-        found = any(
-            row.get("accn") == m["accn"] and float(row.get("val", "nan")) == float(m["value"])
-            for rows in units.values()
-            for row in rows
-        )
-        if not found:
-            failures.append({"subject": ev["subject_id"], "locator": str(ev["locator"])})
-    return checked, failures

@@ -4,7 +4,7 @@ HBM → memory maker → chip designer → cloud, built in memory. The names are
 invented and the numbers illustrate the API; they are not data and nothing
 but docstrings uses them (the cited dataset is ``data/``). Every edge still
 carries evidence and every range a basis, so the records pass
-:func:`~chainshock.graph.schema.validate_graph` like real ones.
+:func:`~chainshock.graph.validate.validate_graph` like real ones.
 
 Examples
 --------
@@ -55,7 +55,7 @@ def example_records() -> GraphRecords:
 
     Examples
     --------
-    >>> from chainshock.graph.schema import validate_graph
+    >>> from chainshock.graph.validate import validate_graph
     >>> validate_graph(example_records())
     []
     """

@@ -131,7 +131,7 @@ def records_to_tables(records: GraphRecords) -> dict[str, pd.DataFrame]:
     Parameters
     ----------
     records : GraphRecords
-        Records that passed :func:`~chainshock.graph.schema.validate_graph`.
+        Records that passed :func:`~chainshock.graph.validate.validate_graph`.
 
     Returns
     -------

@@ -207,8 +207,8 @@ def run_all(work: Path, filings: Path, examples: int, rng_seed: int) -> list[dic
     from chainshock.build import build as build_snapshot
     from chainshock.engines.library import load_library, parse_adhoc_params
     from chainshock.graph.lookup import resolve_node
-    from chainshock.graph.schema import validate_graph
     from chainshock.graph.snapshot import read_snapshot
+    from chainshock.graph.validate import validate_graph
     from chainshock.loaders.curated import load_curated
     from chainshock.loaders.edgar.companyfacts import parse_companyfacts
     from chainshock.loaders.edgar.ixbrl import parse_inline_xbrl

@@ -4,7 +4,9 @@
 and the snapshot it ran on in, a :class:`~chainshock.viz.report_model.Report`
 out (executive summary, price change by tier, margins, capex by bucket, the
 sources behind every number). :func:`render` turns it into text in one of
-three formats; :func:`write_report` writes it atomically.
+three formats; :func:`write_report` writes it atomically (both in
+:mod:`chainshock.viz.report_render`, the numbered sources in
+:mod:`chainshock.viz.report_sources`; re-exported here).
 
 Everything shown comes from documents nobody here controls. HTML goes
 through Jinja's autoescape and SVG charts escape their own text; Markdown
@@ -27,21 +29,13 @@ True
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-
-import jinja2
-from markupsafe import Markup
+from typing import TYPE_CHECKING, Any
 
 from chainshock.graph.schema import TIERS
 
-from .charts import Bar, Series, bar_chart, line_chart, pct, usd
-from .files import write_text_atomic
-from .links import edgar_url, safe_url, source_url
+from .charts import pct, usd
 from .outcome import outcome as read_outcome
 from .outcome import winners_and_payers
 from .report_model import (
@@ -50,9 +44,22 @@ from .report_model import (
     MarginRow,
     OutcomeRow,
     Report,
-    ReportSource,
     TierSummary,
 )
+from .report_render import (
+    PATHS_SHOWN,
+    Format,
+    filters,
+    md_text,
+    or_dash_pct,
+    or_dash_usd,
+    pp,
+    quarter_span,
+    render,
+    signed_usd,
+    write_report,
+)
+from .report_sources import Sources
 from .story import short_name
 
 if TYPE_CHECKING:
@@ -63,21 +70,19 @@ __all__ = [
     "Format",
     "build_report",
     "contract_counts",
+    "filters",
     "md_text",
+    "or_dash_pct",
+    "or_dash_usd",
     "outcome_rows",
+    "pp",
+    "quarter_span",
     "render",
     "signed_usd",
     "write_report",
 ]
 
-Format = Literal["html", "md", "json"]
-
-_TEMPLATES = Path(__file__).parent / "templates"
-_ACCESSION = re.compile(r"\b(\d{10}-\d{2}-\d{6})\b")
-_URL = re.compile(r"https?://[^\s)\"'<>]+")
-_PATHS_SHOWN = 10
 _MARGINS_SHOWN = 15
-_CHART_LINES = 6
 _BUCKET_OF_ROLE = {
     "memory_producer": "memory",
     "chip_designer": "chips",
@@ -114,87 +119,6 @@ def _band(p5: float | None, p95: float | None, fmt: Any = pct) -> str:
     return f" (P5–P95 {fmt(p5)} to {fmt(p95)})" if p5 is not None and p95 is not None else ""
 
 
-class _Sources:
-    """Numbers sources as they are first cited: [1], [2], ..."""
-
-    def __init__(self, snapshot: Snapshot | None) -> None:
-        self.items: dict[str, ReportSource] = {}
-        self.rows: dict[str, dict[str, Any]] = {}
-        self.by_accession: dict[str, str] = {}
-        if snapshot is not None:
-            frame = snapshot.sources.astype(object).where(snapshot.sources.notna(), None)
-            for row in frame.to_dict("records"):
-                self.rows[row["id"]] = row
-                if row.get("accession"):
-                    self.by_accession[str(row["accession"])] = row["id"]
-
-    def cite(self, source_id: str, used_for: str, quote: str | None = None) -> int:
-        item = self.items.get(source_id)
-        if item is None:
-            from chainshock.graph.audit import SourceInfo, evidence_grade
-
-            row = self.rows.get(source_id, {"id": source_id})
-            info = SourceInfo(
-                id=source_id, kind=str(row.get("kind") or "web"), reliability=str(row.get("reliability") or "primary"),
-                accession=row.get("accession"),
-            )
-            item = ReportSource(
-                ref=len(self.items) + 1,
-                id=source_id,
-                title=str(row.get("title") or source_id),
-                url=source_url(row),
-                kind=row.get("kind"),
-                grade=evidence_grade("curated", info) if source_id in self.rows else None,
-            )
-            self.items[source_id] = item
-        if used_for not in item.used_for and len(item.used_for) < 12:
-            item.used_for.append(used_for)
-        if quote and quote not in item.quotes and len(item.quotes) < 3:
-            item.quotes.append(quote)
-        return item.ref
-
-    def cite_text(self, text: str | None, used_for: str) -> int | None:
-        """Cite the document a result's ``*_source`` string names."""
-        if not text:
-            return None
-        if text.startswith("curated estimate") or "estimate" in text.split(":")[0]:
-            key = f"estimate:{used_for}"
-            if key not in self.items:
-                # An estimate's basis often names the filing it was read from.
-                m = _ACCESSION.search(text)
-                self.items[key] = ReportSource(
-                    ref=len(self.items) + 1,
-                    id=key,
-                    title=text,
-                    url=edgar_url(m[1]) if m else None,
-                    kind="estimate",
-                    estimate=True,
-                )
-            self.items[key].used_for.append(used_for) if used_for not in self.items[key].used_for else None
-            return self.items[key].ref
-        m = _ACCESSION.search(text)
-        if m:
-            sid = self.by_accession.get(m[1])
-            if sid:
-                return self.cite(sid, used_for)
-            key = f"filing:{m[1]}"
-            if key not in self.items:
-                self.items[key] = ReportSource(
-                    ref=len(self.items) + 1, id=key, title=text, url=edgar_url(m[1]), kind="filing"
-                )
-            self.items[key].used_for.append(used_for) if used_for not in self.items[key].used_for else None
-            return self.items[key].ref
-        u = _URL.search(text)
-        key = f"text:{text}"
-        if key not in self.items:
-            self.items[key] = ReportSource(
-                ref=len(self.items) + 1, id=key, title=text, url=safe_url(u[0]) if u else None, kind="web" if u else None
-            )
-        if used_for not in self.items[key].used_for:
-            self.items[key].used_for.append(used_for)
-        return self.items[key].ref
-
-
 def _tiers(impacts: list[Impact]) -> list[TierSummary]:
     by_tier: dict[str, list[Impact]] = defaultdict(list)
     for imp in impacts:
@@ -219,7 +143,7 @@ def _tiers(impacts: list[Impact]) -> list[TierSummary]:
     return out
 
 
-def _margins(impacts: list[Impact], sources: _Sources) -> tuple[list[MarginRow], dict[str, int | None]]:
+def _margins(impacts: list[Impact], sources: Sources) -> tuple[list[MarginRow], dict[str, int | None]]:
     rows = [i for i in impacts if i.margin_hit_usd is not None and abs(i.margin_hit_usd) > 0]
     rows.sort(key=lambda i: -abs(i.margin_hit_usd or 0.0))
     out: list[MarginRow] = []
@@ -291,10 +215,10 @@ def _capex_buckets(result: ShockResult, snapshot: Snapshot | None) -> list[Capex
     return sorted(acc.values(), key=lambda b: (order.get(b.bucket, len(order)), -b.revenue_change_usd))
 
 
-def _path_sources(result: ShockResult, snapshot: Snapshot | None, sources: _Sources) -> list[list[int]]:
+def _path_sources(result: ShockResult, snapshot: Snapshot | None, sources: Sources) -> list[list[int]]:
     """For each shown path, the refs of the evidence behind its edges."""
     if snapshot is None:
-        return [[] for _ in result.paths[:_PATHS_SHOWN]]
+        return [[] for _ in result.paths[:PATHS_SHOWN]]
     edges = snapshot.edges
     index: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     inferred = {row.id for row in edges.itertuples(index=False) if '"inferred":true' in (row.properties or "")}
@@ -304,7 +228,7 @@ def _path_sources(result: ShockResult, snapshot: Snapshot | None, sources: _Sour
             index[(row.type, row.target, row.source)].append(row.id)
     ev = snapshot.evidence
     out: list[list[int]] = []
-    for path in result.paths[:_PATHS_SHOWN]:
+    for path in result.paths[:PATHS_SHOWN]:
         refs: list[int] = []
         label = dict(zip(path.nodes, path.names, strict=False))
         for e in path.edges:
@@ -394,15 +318,6 @@ def _names(rows: list[OutcomeRow], n: int = 3) -> str:
     return ", ".join(f"{short_name(r.name, 40)} {signed_usd(r.operating_income_change_usd)}" for r in rows[:n])
 
 
-def signed_usd(x: float) -> str:
-    """USD with its sign always shown: +$1.20 bn, −$3.40 bn.
-
-    >>> signed_usd(1.2e9), signed_usd(-3.4e9)
-    ('+$1.20 bn', '−$3.40 bn')
-    """
-    return ("+" if x > 0 else "−" if x < 0 else "") + usd(abs(x))
-
-
 def _summary(
     result: ShockResult,
     winners: list[OutcomeRow],
@@ -473,7 +388,7 @@ def _summary(
     if counts is not None and counts.in_force:
         text = f"Shields: {counts.in_force} fixed-price contract{'s' if counts.in_force != 1 else ''} shield buyers during the horizon"
         if counts.end_within:
-            text += f"; {counts.end_within} end within it, the first on {counts.first_end}"
+            text += f"; {counts.end_within} {'ends' if counts.end_within == 1 else 'end'} within it, the first on {counts.first_end}"
         if counts.run_past:
             text += f"; {counts.run_past} run past {sc.quarters[-1] if sc.quarters else 'the horizon'}"
         lines.append(text + ".")
@@ -507,7 +422,7 @@ def _short_index(name: str) -> str:
 
 def build_report(result: ShockResult, snapshot: Snapshot | None = None) -> Report:
     """The report of ``result`` (see the module docstring)."""
-    sources = _Sources(snapshot)
+    sources = Sources(snapshot)
     tiers = _tiers(result.impacts)
     margins, _ = _margins(result.impacts, sources)
     buckets = _capex_buckets(result, snapshot)
@@ -549,135 +464,3 @@ def build_report(result: ShockResult, snapshot: Snapshot | None = None) -> Repor
         result=result,
     )
 
-
-# ---------------------------------------------------------------- rendering
-
-
-def md_text(value: Any) -> str:
-    r"""Text safe in a Markdown table cell on GitHub: no HTML, no syntax, no entities.
-
-    Markdown's own backslash escapes do the work, so the file reads as
-    plain text (``S&P 500``, not ``S&amp;P 500``): ``<`` and ``>`` are
-    escaped (no tag can open), ``&`` only where it would start an entity.
-
-    >>> md_text('<script>alert(1)</script> | *x* [a](b) S&P &amp;')
-    '\\<script\\>alert(1)\\</script\\> \\| \\*x\\* \\[a\\](b) S&P \\&amp;'
-    """
-    text = " ".join(str(value).split())
-    text = re.sub(r"([\\`*_{}\[\]#|~<>])", r"\\\1", text)
-    return re.sub(r"&(?=#?\w+;)", r"\\&", text)
-
-
-def _md_link(title: str, url: str | None) -> str:
-    url = safe_url(url)
-    if not url:
-        return md_text(title)
-    return f"[{md_text(title)}](<{url.replace('<', '%3C').replace('>', '%3E')}>)"
-
-
-def _fmt_opt(x: float | None, fmt: Any = pct) -> str:
-    return "" if x is None else fmt(x)
-
-
-def _chart_series(result: ShockResult) -> list[Series]:
-    shocked = {s.node for s in result.scenario.shocks}
-    movers = sorted(
-        (i for i in result.impacts if i.node not in shocked and i.path),
-        key=lambda i: -abs(i.price_change),
-    )[:_CHART_LINES]
-    return [
-        Series(
-            name=i.name,
-            x=[p.quarter for p in i.path],
-            y=[p.price_change for p in i.path],
-            low=[p.p5 for p in i.path],
-            high=[p.p95 for p in i.path],
-        )
-        for i in movers
-    ]
-
-
-def quarter_span(quarters: list[str]) -> str:
-    """Quarters as a span when they run without a gap.
-
-    >>> quarter_span(["2026Q1", "2026Q2", "2026Q3"]), quarter_span(["2026Q1", "2026Q3"]), quarter_span([])
-    ('2026Q1–2026Q3 (3 quarters)', '2026Q1, 2026Q3', 'none')
-    """
-    if not quarters:
-        return "none"
-    index = [int(q[:4]) * 4 + int(q[-1]) for q in quarters]
-    if len(quarters) > 1 and index == list(range(index[0], index[0] + len(index))):
-        return f"{quarters[0]}–{quarters[-1]} ({len(quarters)} quarters)"
-    return ", ".join(quarters)
-
-
-def _filters(env: jinja2.Environment) -> jinja2.Environment:
-    env.filters.update(
-        pct=lambda x: "" if x is None else pct(x),
-        usd=lambda x: "" if x is None else usd(x),
-        susd=lambda x: "" if x is None else signed_usd(x),
-        md=md_text,
-        md_link=_md_link,
-        safe_url=safe_url,
-        repr_float=lambda x: "" if x is None else repr(float(x)),
-        quarters=quarter_span,
-    )
-    return env
-
-
-@cache
-def _env(fmt: str = "html") -> jinja2.Environment:
-    """HTML is autoescaped; Markdown has its own environment without it (``md`` escapes what it must)."""
-    return _filters(
-        jinja2.Environment(
-            loader=jinja2.FileSystemLoader(_TEMPLATES),
-            autoescape=fmt == "html",
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-    )
-
-
-def _context(report: Report) -> dict[str, Any]:
-    result = report.result
-    shocked = {s.node for s in result.scenario.shocks}
-    series = _chart_series(result)
-    margin_bars = [Bar(m.name, m.margin_hit_usd, m.p5, m.p95) for m in report.margins[:10]]
-    capex_bars = [Bar(b.bucket, b.revenue_change_usd, b.p5, b.p95) for b in report.capex_buckets]
-    refs = {s.id: s.ref for s in report.sources}
-    by_tier: dict[str, list[Any]] = defaultdict(list)
-    for imp in result.impacts:
-        by_tier[imp.tier].append(imp)
-    return {
-        "r": report,
-        "res": result,
-        "sc": result.scenario,
-        "shocked": shocked,
-        "by_tier": [(t.tier, by_tier[t.tier]) for t in report.tiers],
-        "paths": list(zip(result.paths[:_PATHS_SHOWN], report.path_sources, strict=False)),
-        "source_ref": refs,
-        "margin_ref": {m.node: _ref_for(report, f"cost base of {m.name}") for m in report.margins},
-        "path_chart": Markup(line_chart(series, title="Price change by quarter (lines: base; bands: P5–P95)")),
-        "margin_chart": Markup(bar_chart(margin_bars, title=f"Fall in operating income {report.basis or 'per year'}, USD (whiskers: P5–P95)")),
-        "capex_chart": Markup(bar_chart(capex_bars, title="Revenue change by supplier kind, USD a year")),
-        "series": series,
-    }
-
-
-def _ref_for(report: Report, used_for: str) -> int | None:
-    return next((s.ref for s in report.sources if used_for in s.used_for), None)
-
-
-def render(report: Report, fmt: Format) -> str:
-    """``report`` as HTML, Markdown or JSON text."""
-    if fmt == "json":
-        return report.model_dump_json(indent=2) + "\n"
-    name = {"html": "report.html.j2", "md": "report.md.j2"}[fmt]
-    return _env(fmt).get_template(name).render(**_context(report))
-
-
-def write_report(report: Report, path: str | os.PathLike[str], fmt: Format) -> Path:
-    """Render and write atomically: the file is whole or absent."""
-    text = render(report, fmt)
-    return write_text_atomic(path, text)

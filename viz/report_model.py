@@ -25,13 +25,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chainshock.queries.compare import IndexRow, PriceRow
 from chainshock.queries.result import ShockResult
 
 __all__ = [
     "REPORT_SCHEMA_VERSION",
     "CapexBucket",
+    "ComparisonSection",
     "ContractCounts",
     "MarginRow",
+    "OutcomePair",
     "OutcomeRow",
     "Report",
     "ReportSource",
@@ -127,6 +130,40 @@ class ReportSource(_Model):
     quotes: list[str] = Field(default_factory=list)
 
 
+class OutcomePair(_Model):
+    """One node's change of operating income (USD) in run A and in run B."""
+
+    node: str
+    name: str
+    kind: str = Field(description="company, consumer_segment (final demand) or outside (not in the graph)")
+    a_usd: float | None = Field(description="A's ledger sum over its horizon; None when A's ledger has no row")
+    b_usd: float | None = Field(description="B's ledger sum over its horizon; None when B's ledger has no row")
+    delta_usd: float | None = Field(description="b_usd - a_usd; None when one side is missing")
+
+
+class ComparisonSection(_Model):
+    """``chainshock compare A B --report out.json``: the section a comparison report shows."""
+
+    title: str
+    a: str = Field(description="scenario A's name")
+    b: str = Field(description="scenario B's name")
+    a_basis: str = Field(description="what A's USD amounts cover, e.g. 'over 2026Q1–2027Q4'")
+    b_basis: str
+    a_quarters: list[str] = Field(default_factory=list)
+    b_quarters: list[str] = Field(default_factory=list)
+    summary: list[str] = Field(description="at most six plain sentences")
+    winners: list[OutcomePair] = Field(
+        default_factory=list, description="the largest gains of either run, largest first"
+    )
+    payers: list[OutcomePair] = Field(
+        default_factory=list, description="the largest losses of either run, largest first"
+    )
+    prices: list[PriceRow] = Field(default_factory=list, description="the price rows that differ most")
+    same_prices: int = Field(default=0, description="nodes whose price moves the same in both (within 0.005 pp)")
+    indexes: list[IndexRow] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
 class Report(_Model):
     """The impact report of one scenario run."""
 
@@ -153,6 +190,9 @@ class Report(_Model):
         description="for each of the first result.paths shown, the refs of the evidence behind its edges",
     )
     result: ShockResult = Field(description="the run, exactly as `chainshock shock --json` prints it")
+    comparison: ComparisonSection | None = Field(
+        default=None, description="`report A --compare B`: this run (A) and another (B) side by side"
+    )
 
 
 def report_schema() -> dict[str, Any]:

@@ -12,7 +12,8 @@ Examples
 >>> rec = synthetic_records(60, seed=1)
 >>> len(rec.nodes)
 60
->>> from chainshock.graph.schema import EdgeType, validate_graph
+>>> from chainshock.graph.schema import EdgeType
+>>> from chainshock.graph.validate import validate_graph
 >>> validate_graph(rec)
 []
 """

@@ -22,18 +22,16 @@ Examples
 >>> len(view.nodes), len(view.edges) == len(snap.edges)
 (40, True)
 >>> sorted(view.nodes[0])[:4]
-['color', 'group', 'id', 'info']
+['color', 'footprint', 'group', 'id']
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, deque, namedtuple
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chainshock.errors import NotFoundError
-from chainshock.graph.schema import TIERS, Role, tier_of
+from chainshock.graph.schema import tier_of
 
 from .layout import FONT_SIZE, Box, label_box, tier_layout
 from .links import source_url
@@ -45,6 +43,20 @@ from .story import (
     path_edges,
     short_name,
     story_nodes,
+)
+from .view_model import (
+    EDGE_STYLE,
+    GROUP_COLORS,
+    GROUP_NAMES,
+    GROUP_SHAPES,
+    SHAPES,
+    GraphView,
+    _estimate,
+    _records,
+    _text,
+    _tuples,
+    node_group,
+    select_nodes,
 )
 
 if TYPE_CHECKING:
@@ -60,67 +72,6 @@ __all__ = [
     "select_nodes",
 ]
 
-# Colour by role (companies) or label (everything else). Chosen for
-# contrast on white and to keep neighbouring tiers apart.
-GROUP_COLORS: dict[str, str] = {
-    "memory_producer": "#d62728",
-    "foundry": "#ff7f0e",
-    "packaging": "#e6a817",
-    "chip_designer": "#2ca02c",
-    "server_maker": "#17becf",
-    "hyperscaler": "#1f77b4",
-    "neocloud": "#6baed6",
-    "industrial": "#8c564b",
-    "utility": "#bcbd22",
-    "software": "#9467bd",
-    "ai_lab": "#c5b0d5",
-    "device_maker": "#e377c2",
-    "consumer_segment": "#7f7f7f",
-    "product": "#a6a6a6",
-    "contract": "#ff9896",
-    "index": "#393b79",
-    "country": "#c7c7c7",
-    "other": "#bdbdbd",
-}
-GROUP_NAMES: dict[str, str] = {
-    "memory_producer": "Memory producers",
-    "foundry": "Foundries",
-    "packaging": "Packaging",
-    "chip_designer": "Chip designers",
-    "server_maker": "Server makers",
-    "hyperscaler": "Hyperscalers",
-    "neocloud": "Neoclouds",
-    "industrial": "Industrials",
-    "utility": "Utilities",
-    "software": "Software",
-    "ai_lab": "AI labs",
-    "device_maker": "Device makers",
-    "consumer_segment": "Consumer segments",
-    "product": "Products",
-    "contract": "Contracts and PPAs",
-    "index": "Indexes",
-    "country": "Countries",
-    "other": "Other",
-}
-_SHAPES = {
-    "Company": "dot",
-    "Product": "square",
-    "Contract": "diamond",
-    "Index": "triangle",
-    "Country": "hexagon",
-}
-_GROUP_SHAPES = {"product": "square", "contract": "diamond", "index": "triangle", "country": "hexagon"}
-_EDGE_STYLE: dict[str, dict[str, Any]] = {
-    "SUPPLIES": {"color": "#4a6fa5"},
-    "USES": {"color": "#7a9cc6"},
-    "PRODUCES": {"color": "#9e9e9e"},
-    "PARTY_TO": {"color": "#e6550d", "dashes": True},
-    "COVERS": {"color": "#e6550d", "dashes": True},
-    "CONSTITUENT_OF": {"color": "#393b79", "dashes": [2, 6]},
-    "INVESTS_IN": {"color": "#31a354"},
-    "PARTNERS_WITH": {"color": "#9e9ac8", "dashes": True},
-    "LOCATED_IN": {"color": "#d9d9d9"},
-}
 _FACT_METRICS = (
     "capex",
     "revenue",
@@ -129,147 +80,6 @@ _FACT_METRICS = (
     "purchase_obligations",
 )
 _MAX_EVIDENCE = 5  # quotes per edge in the tooltip; the rest are counted
-
-
-@dataclass
-class GraphView:
-    """Everything the page needs, as JSON-ready Python data."""
-
-    title: str
-    nodes: list[dict[str, Any]]
-    edges: list[dict[str, Any]]
-    legend: list[dict[str, Any]]
-    headers: list[dict[str, Any]]
-    meta: dict[str, Any] = field(default_factory=dict)
-    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
-    story: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def group_styles(self) -> list[tuple[str, str, str]]:
-        """(group, colour, shape) for every group in the legend."""
-        return [(g["group"], g["color"], g["shape"]) for g in self.legend]
-
-
-def node_group(label: str, roles: Sequence[str]) -> str:
-    """The legend group of a node: its most upstream role, or its label.
-
-    >>> node_group("Company", ["device_maker", "memory_producer"])
-    'memory_producer'
-    >>> node_group("Contract", [])
-    'contract'
-    """
-    if label == "Company":
-        known = [r for r in roles if r in Role.__members__]
-        if known:
-            order = list(Role.__members__)
-            tiers = {r: TIERS.index(tier_of("Company", [r])) for r in known}
-            return min(known, key=lambda r: (tiers[r], order.index(r)))
-        return "other"
-    return label.lower() if label.lower() in GROUP_COLORS else "other"
-
-
-def _undirected(edges: Any) -> dict[str, set[str]]:
-    adj: dict[str, set[str]] = defaultdict(set)
-    for s, t in zip(edges["source"], edges["target"], strict=True):
-        adj[s].add(t)
-        adj[t].add(s)
-    return adj
-
-
-def select_nodes(
-    snapshot: Snapshot,
-    focus: str | None = None,
-    hops: int = 2,
-    roles: Iterable[str] = (),
-) -> list[str]:
-    """The ids to show, in the snapshot's order.
-
-    ``focus`` keeps nodes within ``hops`` steps of it (edges taken both
-    ways). ``roles`` keeps companies holding one of the roles, plus the
-    products, contracts and indexes linked to a kept company.
-    """
-    nodes = snapshot.nodes
-    ids = list(nodes["id"])
-    keep = set(ids)
-    if focus is not None:
-        if focus not in keep:
-            raise NotFoundError(f"{focus!r} is not a node in the snapshot")
-        if hops < 0:
-            raise NotFoundError("--hops must be 0 or more")
-        adj = _undirected(snapshot.edges)
-        seen = {focus}
-        frontier: deque[tuple[str, int]] = deque([(focus, 0)])
-        while frontier:
-            node, depth = frontier.popleft()
-            if depth == hops:
-                continue
-            for nxt in adj.get(node, ()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    frontier.append((nxt, depth + 1))
-        keep &= seen
-    wanted = set(roles)
-    if wanted:
-        unknown = wanted - set(Role.__members__)
-        if unknown:
-            raise NotFoundError(
-                f"unknown role {sorted(unknown)[0]!r}; choose from {', '.join(Role.__members__)}"
-            )
-        companies = {
-            row.id
-            for row in nodes.itertuples(index=False)
-            if row.label == "Company" and wanted & set(row.roles) and row.id in keep
-        }
-        adj = _undirected(snapshot.edges)
-        linked = {n for c in companies for n in adj.get(c, ())}
-        label = dict(zip(nodes["id"], nodes["label"], strict=True))
-        keep = companies | {n for n in linked & keep if label[n] != "Company"}
-        if focus is not None and focus in set(ids):
-            keep.add(focus)
-    return [i for i in ids if i in keep]
-
-
-def _tuples(frame: Any, columns: Sequence[str]) -> list[Any]:
-    """Rows as namedtuples of plain Python values (missing columns are None).
-
-    Columns are converted whole (``tolist``), which is many times faster
-    than ``itertuples`` over Arrow-backed strings; NaN becomes None.
-    """
-    Row = namedtuple("Row", columns)  # type: ignore[misc]
-    n = len(frame)
-    cols = []
-    for c in columns:
-        if c not in frame.columns:
-            cols.append([None] * n)
-            continue
-        values = frame[c].tolist()
-        cols.append([None if isinstance(v, float) and v != v else v for v in values])
-    return [Row(*t) for t in zip(*cols, strict=True)] if n else []
-
-
-def _records(frame: Any) -> list[dict[str, Any]]:
-    """Rows as dicts with pandas' NaN/NaT turned into None (JSON has no NaN)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
-
-
-def _estimate(value: Any) -> dict[str, Any] | None:
-    """An Estimate dict (or a bare number) as {low, base, high, basis, estimate}."""
-    if isinstance(value, Mapping) and "base" in value:
-        return {
-            "low": value.get("low"),
-            "base": value.get("base"),
-            "high": value.get("high"),
-            "basis": value.get("basis", ""),
-            "estimate": bool(value.get("estimate", True)),
-        }
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return {"low": value, "base": value, "high": value, "basis": "", "estimate": False}
-    return None
-
-
-def _text(value: Any, limit: int = 600) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _tier(label: str, roles: Sequence[str], props: Mapping[str, Any]) -> str:
@@ -505,9 +315,10 @@ def build_view(
         return box
 
     ordered = sorted(keep, key=order)
+    boxes = {nid: footprint(nid) for nid in keep}
     positions, headers = tier_layout(
         ((nid, tiers[nid], lane.get(rows[nid]["label"], 3)) for nid in ordered),
-        boxes={nid: footprint(nid) for nid in keep},
+        boxes=boxes,
         # A story or a focus view is small: columns close together keep its
         # labels legible when the whole of it is fitted to the screen.
         column_gap=90.0 if story_edges is not None or len(keep) <= 150 else 200.0,
@@ -550,12 +361,16 @@ def build_view(
         node: dict[str, Any] = {
             "id": nid,
             "label": labels[nid],
-            "shape": _SHAPES.get(row["label"], "dot"),
+            "shape": SHAPES.get(row["label"], "dot"),
             "color": GROUP_COLORS.get(group, GROUP_COLORS["other"]),
             "size": 12.0,
             "x": round(x, 1),
             "y": round(y, 1),
             "group": group,
+            # Width, extent above and below the centre of the node with its
+            # widest label: the page fits the first frame to these, before
+            # vis-network has placed any label.
+            "footprint": [round(v, 1) for v in boxes[nid]],
             "info": info,
         }
         if result is not None:
@@ -591,7 +406,7 @@ def build_view(
             if k != "product"
         }
         all_ev = evidence.get(row.id, [])
-        style = dict(_EDGE_STYLE.get(row.type, {}))
+        style = dict(EDGE_STYLE.get(row.type, {}))
         if row.type == "USES":
             # Stored buyer -> product, but cost flows product -> buyer: the
             # arrowhead goes at the buyer's end, so the arrow reads that way.
@@ -624,7 +439,7 @@ def build_view(
             "group": g,
             "name": GROUP_NAMES[g],
             "color": GROUP_COLORS[g],
-            "shape": _GROUP_SHAPES.get(g, "dot"),
+            "shape": GROUP_SHAPES.get(g, "dot"),
             "count": present[g],
             # Countries only add LOCATED_IN spokes, contracts the terms
             # behind a shield: both shown on request (one click).

@@ -9,7 +9,7 @@ import typer
 
 from chainshock.home import snapshot_dir
 
-from ._common import Table, emit_json, guarded, out
+from ._common import Table, emit_json, err, guarded, out
 from ._export import CsvOpt, ParquetOpt, XlsxOpt, check, export
 
 __all__ = ["register"]
@@ -124,6 +124,14 @@ def compare(
     start: Annotated[str | None, typer.Option(help="First quarter for both, e.g. 2026Q1.")] = None,
     horizon: Annotated[int | None, typer.Option(min=1, max=40, help="Quarters in both paths.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Also write the comparison as a report: who gains and who pays in USD side by side "
+            "(.html, .md or .json).",
+        ),
+    ] = None,
     csv: CsvOpt = None,
     parquet: ParquetOpt = None,
     xlsx: XlsxOpt = None,
@@ -132,22 +140,28 @@ def compare(
 
     * `chainshock compare memory-squeeze contract-cliff`
 
+    * `chainshock compare memory-squeeze contract-cliff --report compare.html`
+
     * `chainshock compare memory-squeeze my.yaml --draws 0 --json`
     """
-    _compare(a, b, top, draws, seed, start, horizon, json_out, csv, parquet, xlsx)
+    _compare(a, b, top, draws, seed, start, horizon, json_out, csv, parquet, xlsx, report)
 
 
 @guarded
 def _compare(
     a: str, b: str, top: int, draws: int | None, seed: int | None, start: str | None, horizon: int | None,
-    json_out: bool, csv: Path | None, parquet: Path | None, xlsx: Path | None,
+    json_out: bool, csv: Path | None, parquet: Path | None, xlsx: Path | None, report: Path | None = None,
 ) -> None:
     from chainshock.graph.snapshot import read_snapshot
     from chainshock.queries.catalog import locate
     from chainshock.queries.compare import compare_results
     from chainshock.queries.shock import run_scenario
 
+    from .view_cmd import REPORT_FORMATS, OutputError, check_out
+
     check(csv, parquet, xlsx)
+    if report is not None:
+        check_out(report, tuple(REPORT_FORMATS), "--report")
     files = locate(a), locate(b)
     snap = read_snapshot(snapshot_dir())
     ra, rb = (
@@ -161,6 +175,15 @@ def _compare(
         return comparison_tables(cmp)
 
     export(tables, csv, parquet, xlsx)
+    if report is not None:
+        from chainshock.viz.compare_report import build_comparison, write_comparison
+
+        section = build_comparison(ra, rb, cmp)
+        try:
+            written = write_comparison(section, report, REPORT_FORMATS[report.suffix.lower()])
+        except OSError as e:
+            raise OutputError(f"cannot write --report {report}: {e.strerror or e}") from None
+        err.print(f"report: {written}")
     if json_out:
         emit_json(cmp)
         return

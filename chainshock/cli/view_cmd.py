@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from chainshock.graph.snapshot import Snapshot
     from chainshock.queries.result import ShockResult
 
-__all__ = ["register"]
+__all__ = ["REPORT_FORMATS", "OutputError", "check_out", "register", "run_shock"]
 
-_REPORT_FORMATS: dict[str, Literal["html", "md", "json"]] = {
+REPORT_FORMATS: dict[str, Literal["html", "md", "json"]] = {
     ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"
 }
 
@@ -76,14 +76,15 @@ StartOpt = Annotated[str | None, typer.Option(help="First quarter, e.g. 2026Q1 (
 HorizonOpt = Annotated[int | None, typer.Option(min=1, max=40, help="Quarters in the path.")]
 
 
-def _check_out(path: Path, allowed: tuple[str, ...]) -> None:
+def check_out(path: Path, allowed: tuple[str, ...], flag: str = "--out") -> None:
+    """Fail early, in one line, on an output path that cannot be written or has an unknown extension."""
     if path.suffix.lower() not in allowed:
-        raise OutputError(f"--out {path}: use a file ending in {', '.join(allowed)}")
+        raise OutputError(f"{flag} {path}: use a file ending in {', '.join(allowed)}")
     if path.exists() and path.is_dir():
-        raise OutputError(f"--out {path} is a directory; give a file name")
+        raise OutputError(f"{flag} {path} is a directory; give a file name")
     parent = path.parent if str(path.parent) else Path(".")
     if parent.exists() and not parent.is_dir():
-        raise OutputError(f"--out {path}: {parent} is not a directory")
+        raise OutputError(f"{flag} {path}: {parent} is not a directory")
 
 
 def view(
@@ -153,7 +154,7 @@ def _view(
     from chainshock.viz.view import build_view
     from chainshock.viz.view_html import write_view
 
-    _check_out(out_path, (".html", ".htm"))
+    check_out(out_path, (".html", ".htm"))
     snapshot = _open_snapshot()
     focus_id = _resolve(snapshot, focus) if focus else None
     shock = shock or {}
@@ -171,7 +172,7 @@ def _view(
         path = write_view(graph_view, out_path)
     except OSError as e:
         raise OutputError(f"cannot write --out {out_path}: {e.strerror or e}") from None
-    err.print(f"{len(graph_view.nodes)} nodes, {len(graph_view.edges)} edges")
+    err.print(graph_view.counts_line())
     out.print(str(path))
 
 
@@ -189,6 +190,13 @@ def report(
     seed: SeedOpt = None,
     start: StartOpt = None,
     horizon: HorizonOpt = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            help="Add a section comparing this run with another scenario (a shipped name or a YAML), "
+            "run with the same --draws/--seed/--start/--horizon: who gains and who pays side by side in USD.",
+        ),
+    ] = None,
 ) -> None:
     """Write the impact report of a scenario as HTML, Markdown or JSON.
 
@@ -197,27 +205,36 @@ def report(
 
     * `chainshock report memory-squeeze --out report.html`
 
+    * `chainshock report memory-squeeze --compare contract-cliff --out report.html`
+
     * `chainshock report scenarios/memory-squeeze.yaml --out report.md`
 
     * `chainshock report --node "SK hynix" --pct 10 --out hynix.json`
     """
     _report(scenario, out_path, {"node": node, "pct": pct, "draws": draws, "seed": seed, "start": start,
-                                 "horizon": horizon})
+                                 "horizon": horizon}, compare)
 
 
 @guarded
-def _report(scenario: Path | None, out_path: Path, shock: dict[str, Any] | None = None) -> None:
+def _report(
+    scenario: Path | None, out_path: Path, shock: dict[str, Any] | None = None, compare: Path | None = None
+) -> None:
     from chainshock.errors import ScenarioError
     from chainshock.viz.report import build_report, write_report
 
-    _check_out(out_path, tuple(_REPORT_FORMATS))
-    fmt = _REPORT_FORMATS[out_path.suffix.lower()]
+    check_out(out_path, tuple(REPORT_FORMATS))
+    fmt = REPORT_FORMATS[out_path.suffix.lower()]
     shock = shock or {}
     if scenario is None and shock.get("node") is None:
         raise ScenarioError("give a scenario (a shipped name or a YAML file) or --node ID --pct P")
     snapshot = _open_snapshot()
     result = run_shock(snapshot, scenario, **shock)
     doc = build_report(result, snapshot)
+    if compare is not None:
+        from chainshock.viz.compare_report import with_comparison
+
+        same = {k: shock.get(k) for k in ("draws", "seed", "start", "horizon")}
+        doc = with_comparison(doc, run_shock(snapshot, compare, **same))
     try:
         path = write_report(doc, out_path, fmt)
     except OSError as e:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from support import run_cli
 
@@ -93,6 +94,23 @@ def test_shock_from_a_mapping_and_comparison(g):
     assert (prices["delta"].dropna() <= 1e-12).all()
     assert cmp.indexes["delta"].notna().all()
     assert "pp" in repr(cmp)
+    # Who gains and who pays in USD from both ledgers: HBM and DRAM makers gain more with both shocked.
+    out = cmp.outcome.set_index("node")
+    gains = out[out["role"] == "gains"]
+    assert str(gains["a_usd"].dtype) == "Float64" and len(gains) > 0
+    assert (gains["delta_usd"].dropna() <= 1e-6).all()  # b (HBM alone) gives no producer more
+    ledger_a = both.ledger.groupby("node")["operating_income_change_usd"].sum()
+    for node, row in out.iterrows():
+        if not pd.isna(row["a_usd"]):
+            assert row["a_usd"] == pytest.approx(ledger_a[node], rel=1e-9)
+
+
+def test_comparison_report_is_written(g, tmp_path):
+    cmp = g.shock({"HBM": 30}, draws=0, start="2026Q1").compare(g.shock({"HBM": 10}, draws=0, start="2026Q1"))
+    md = cmp.report(tmp_path / "cmp.md").read_text()
+    assert "## Who gains and who pays, side by side" in md
+    with pytest.raises(ChainshockError, match="use a file ending in"):
+        cmp.report(tmp_path / "cmp.txt")
 
 
 def test_ledger_is_honest(g):

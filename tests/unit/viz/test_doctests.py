@@ -9,15 +9,19 @@ import pytest
 
 MODULES = [
     "chainshock.viz.charts",
+    "chainshock.viz.compare_report",
     "chainshock.viz.files",
     "chainshock.viz.layout",
     "chainshock.viz.links",
     "chainshock.viz.outcome",
     "chainshock.viz.report",
     "chainshock.viz.report_model",
+    "chainshock.viz.report_render",
+    "chainshock.viz.report_sources",
     "chainshock.viz.story",
     "chainshock.viz.synthetic",
     "chainshock.viz.view",
+    "chainshock.viz.view_model",
     "chainshock.viz.view_html",
 ]
 
