@@ -20,7 +20,8 @@ Rules of the projection:
 - Evidence rows become ``Evidence`` nodes (``subject_id`` names the edge,
   fact or node they support) with ``CITES`` to their ``Source``; facts become
   ``Fact`` nodes with ``HAS_FACT`` from the company and ``REPORTED_IN`` to the
-  source. Every relationship has an ``id``.
+  source. Every relationship has an ``id`` (the embedded database leaves out
+  the ``id`` of ``CITES``, its evidence's id: ``EMBEDDED_OMIT``).
 
 The projection is three modules: :mod:`~chainshock.engines.property_tables`
 (the schema and the table containers), :mod:`~chainshock.engines.property_columns`

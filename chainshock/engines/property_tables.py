@@ -15,6 +15,7 @@ from typing import Any, TypeAlias
 import pyarrow as pa
 
 __all__ = [
+    "EMBEDDED_OMIT",
     "NODE_COLUMNS",
     "PROJECTION_VERSION",
     "REL_COLUMNS",
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 # Bump when the projection changes shape: the embedded database is rebuilt.
-PROJECTION_VERSION = 2
+PROJECTION_VERSION = 3
 
 ColumnType = str  # one of STRING, DOUBLE, INT64, BOOLEAN, DATE, STRING[]
 # A column while the projection assembles it: arrow as read, or Python values.
@@ -161,6 +162,12 @@ for _label, _cols in NODE_COLUMNS.items():
 for _type, _cols in REL_COLUMNS.items():
     if _type != "CITES":
         _cols["evidence_ids"] = "STRING[]"
+
+# Columns the embedded database leaves out: ladybug stores a relationship's
+# properties once per direction and copies strings slowly, and no library
+# query reads these (a CITES id is its evidence's id, ``startNode(r).id``).
+# Neo4j keeps them (its loaders MERGE relationships on ``id``).
+EMBEDDED_OMIT: dict[str, tuple[str, ...]] = {"CITES": ("id",)}
 
 REL_ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
     "SUPPLIES": (("Company", "Company"),),

@@ -368,3 +368,17 @@ def test_a_changed_snapshot_replaces_the_old_one(neo4j, neo4j_settings, mini_gra
         load_graph(driver, mini_graph)  # put the module's graph back
         assert graph_counts(driver) == {k: v for k, v in sorted(mini_graph.counts().items()) if v}
         driver.close()
+
+
+def test_embedded_reuses_a_prepared_query_across_parameter_values_and_types(embedded):
+    # The engine plans a text once per parameter types; a later call with new
+    # values (or values of another type) must answer for those values.
+    text = "RETURN $x AS x"
+    assert embedded.run(text, {"x": 1}).rows == [[1]]
+    assert embedded.run(text, {"x": 2}).rows == [[2]]
+    assert embedded.run(text, {"x": "two"}).rows == [["two"]]
+    q = LIBRARY["suppliers_of"]
+    first = embedded.run(q.text("embedded"), q.bind({"company": "company:nvidia"})).rows
+    other = embedded.run(q.text("embedded"), q.bind({"company": "company:microsoft"})).rows
+    assert first and first != other
+    assert embedded.run(q.text("embedded"), q.bind({"company": "company:nvidia"})).rows == first
