@@ -484,7 +484,7 @@ _FETCH = textwrap.dedent(
     from pathlib import Path
     from chainshock.loaders.edgar.live import EdgarClient, TokenBucket, fetch
     url, dest, tickers = sys.argv[1], Path(sys.argv[2]), sys.argv[3].split(",")
-    client = EdgarClient("Chainshock Chaos chaos@example.com", bucket=TokenBucket(rate=10.0),
+    client = EdgarClient("Chainshock Chaos chaos@example.com", bucket=TokenBucket(),  # the shipped pace
                          timeout=0.5, max_retries=6, backoff=0.05, max_backoff=1.0)
     fetch(tickers, "Chainshock Chaos chaos@example.com", dest, base_url=url, archives_url=url,
           client=client, per_form=2)
