@@ -43,9 +43,12 @@ def graphs(draw):
 def test_every_quarter_balances(g):
     rows, cols, lags, V, revenue, P, mults, segment, product = g
     led = price_ledger(rows, cols, lags, V, revenue, P, mults, segment=segment, product=product)
-    for b in balance(led):
-        scale = max(float(np.abs(b.paid).max()), float(np.abs(b.received).max()), 1.0)
-        assert np.all(np.abs(b.residual) <= 1e-9 * scale)
+    for q, b in enumerate(balance(led)):
+        # rounding is relative to the dollars moved, not to the net: a shock with mixed signs
+        # can net a quarter to ~0 while billions change hands (hypothesis found 6e-8 on a 0 net)
+        gross = (np.abs(led.revenue[q]).sum(axis=0) + np.abs(led.cost[q]).sum(axis=0)
+                 + np.abs(led.outside_producers[q]) + np.abs(led.outside_buyers[q]))
+        assert np.all(np.abs(b.residual) <= 1e-9 * np.maximum(gross, 1.0))
     # products are markets: they keep nothing
     assert np.all(led.revenue[:, product] == 0) and np.all(led.cost[:, product] == 0)
 
