@@ -1,12 +1,14 @@
 """Neo4j as a backend: connection settings, loading the snapshot, read queries.
 
-Loading follows the usual Neo4j bulk pattern: uniqueness constraints on
-``id`` for every label (and every relationship type) first, then nodes and
-relationships in ``UNWIND $rows`` batches that ``MERGE`` on ``id`` and
-``SET`` the properties, one transaction per batch (``CREATE`` when the
-database holds no chainshock data yet; relationships grouped by start node).
-Loading the same snapshot twice changes nothing; loading a newer one
-updates properties and removes what the snapshot no longer has.
+Loading follows the usual Neo4j bulk pattern: ``UNWIND $rows`` batches,
+one transaction per batch, two in flight. A first load into a database
+without chainshock data ``CREATE``s the nodes, then builds the uniqueness
+constraints on ``id`` over them in one pass, then ``CREATE``s the
+relationships (grouped by their end with fewer distinct nodes, looked up by
+``id``), then adds the relationship constraints and query indexes. A later
+load creates every constraint first and ``MERGE``s on ``id``, so loading the
+same snapshot twice changes nothing and loading a newer one updates
+properties and removes what the snapshot no longer has.
 
 Queries run in read transactions (``execute_read`` on a session opened with
 ``READ`` access), so the server itself refuses a query that writes.
@@ -243,22 +245,41 @@ def _props(row: Mapping[str, Any], skip: tuple[str, ...] = ()) -> dict[str, Any]
 
 
 def _schema_statements(graph: PropertyGraph) -> list[str]:
-    out = []
-    for label in graph.nodes:
-        out.append(
-            f"CREATE CONSTRAINT chainshock_{label.lower()}_id IF NOT EXISTS "
-            f"FOR (n:{_name(label)}) REQUIRE n.id IS UNIQUE"
-        )
-    for rtype in graph.rel_types():
-        out.append(
-            f"CREATE CONSTRAINT chainshock_rel_{rtype.lower()}_id IF NOT EXISTS "
-            f"FOR ()-[r:{_name(rtype)}]-() REQUIRE r.id IS UNIQUE"
-        )
+    """Uniqueness constraints on ``id`` for every label and type, and the query indexes."""
+    out = [
+        f"CREATE CONSTRAINT chainshock_{label.lower()}_id IF NOT EXISTS "
+        f"FOR (n:{_name(label)}) REQUIRE n.id IS UNIQUE"
+        for label in graph.nodes
+    ]
+    out += [
+        f"CREATE CONSTRAINT chainshock_rel_{rtype.lower()}_id IF NOT EXISTS "
+        f"FOR ()-[r:{_name(rtype)}]-() REQUIRE r.id IS UNIQUE"
+        for rtype in graph.rel_types()
+    ]
     out.append(
         "CREATE INDEX chainshock_evidence_subject IF NOT EXISTS FOR (n:Evidence) ON (n.subject_id)"
     )
     out.append("CREATE INDEX chainshock_fact_metric IF NOT EXISTS FOR (n:Fact) ON (n.metric)")
     return out
+
+
+def _apply_schema(driver: Any, database: str, statements: list[str], wait_s: int | None = 600) -> None:
+    """Run ``statements`` in one transaction, then wait for their indexes (``wait_s=None``: don't).
+
+    Indexes created together are populated together, by one scan of the
+    store per entity kind, instead of one scan per index; one transaction
+    also takes the schema lock once (concurrent schema transactions
+    deadlocked before).
+    """
+
+    def work(tx: Any) -> None:
+        for statement in statements:
+            tx.run(statement).consume()
+
+    with driver.session(database=database) as session:
+        session.execute_write(work)
+    if wait_s is not None:
+        _write(driver, database, f"CALL db.awaitIndexes({int(wait_s)})")
 
 
 def _write(driver: Any, database: str, query: str, **params: Any) -> Any:
@@ -328,56 +349,45 @@ def load_graph(
     try:
         # A first load into an empty database has nothing to prune.
         had_data = prune and _has_chainshock_data(driver, database, graph)
-        for statement in _schema_statements(graph):
-            _write(driver, database, statement)
-        _write(driver, database, "CALL db.awaitIndexes(300)")
         if had_data:
+            _apply_schema(driver, database, _schema_statements(graph))
             removed.update(_prune_relationships(driver, database, graph, batch_size))
         # Into a database without chainshock data nothing can match: CREATE
         # skips MERGE's lookup per node and its check for an existing
         # relationship between the two ends. An interrupted first load
         # leaves data behind, so its re-run MERGEs and completes it.
-        verb = "MERGE" if had_data else "CREATE"
         # Batches run in `workers` concurrent transactions: while the server
         # writes one, the client builds and sends the next (and on a second
         # core the server writes two). Nodes of distinct ids never contend.
         pool = ThreadPoolExecutor(max_workers=max(1, workers))
+        # A first load keeps each created node's element id (in table order)
+        # and creates the relationships between element ids: no index seek
+        # (a locking one, under a uniqueness constraint) per end, and every
+        # index and constraint is built once at the end, by one scan.
+        element_ids: dict[str, list[Any]] = {}
         for label, table in graph.nodes.items():
-            # CREATE without the inline {id: ...}: SET n = row stores the id too,
-            # and the plan needs no Eager between the create and the set (PROFILE).
-            pattern = f"(n:{_name(label)} {{id: row.id}})" if had_data else f"(n:{_name(label)})"
-            q = f"UNWIND $rows AS row {verb} {pattern} SET n = row"
             total = len(table)
-            node_batches = (
-                {"rows": [_props(r) for r in table.table.slice(start, batch_size).to_pylist()]}
-                for start in range(0, total, batch_size)
-            )
-            for i in _in_flight(pool, driver, database, q, node_batches, max(1, workers)):
+            q, node_batches = _node_batches(table, batch_size, merge=had_data)
+            created: list[Any] = [None] * total
+            for i, result in _in_flight(pool, driver, database, q, node_batches, max(1, workers), fetch=not had_data):
                 done_batches += 1
+                if result is not None:
+                    rows, eids = result
+                    for row, eid in zip(rows, eids, strict=True):
+                        created[i * batch_size + row] = eid
                 if progress:
                     progress(label, min((i + 1) * batch_size, total), total)
+            if not had_data:
+                element_ids[label] = created
             sent[label] = total
         n_rels = 0
         for t in graph.rels:
-            # Rows grouped by their start node (sorted, then one group per
-            # node within a batch): one lookup of `a` per group, not per row.
-            q = (
-                f"UNWIND $groups AS g "
-                f"MATCH (a:{_name(t.from_label)} {{id: g.from}}) "
-                f"UNWIND g.rows AS row "
-                f"MATCH (b:{_name(t.to_label)} {{id: row.to}}) "
-                + (
-                    f"MERGE (a)-[r:{_name(t.type)} {{id: row.id}}]->(b) SET r = row.props"
-                    if had_data
-                    else f"CREATE (a)-[r:{_name(t.type)}]->(b) SET r = row.props"
-                )
-            )
             total = len(t)
-            ordered = t.table.sort_by("from") if total else t.table
-            rel_batches = (
-                {"groups": _grouped(ordered.slice(start, batch_size))} for start in range(0, total, batch_size)
+            q, rel_batches = _rel_batches(
+                t if had_data else _between_element_ids(t, graph, element_ids), batch_size,
+                merge=had_data, by_element_id=not had_data,
             )
-            for i in _in_flight(pool, driver, database, q, rel_batches, max(1, workers)):
+            for i, _ in _in_flight(pool, driver, database, q, rel_batches, max(1, workers)):
                 done_batches += 1
                 if progress:
                     progress(t.type, min((i + 1) * batch_size, total), total)
@@ -386,6 +396,8 @@ def load_graph(
         pool.shutdown()
         if had_data:
             removed.update(_prune_nodes(driver, database, graph, batch_size))
+        else:
+            _apply_schema(driver, database, _schema_statements(graph))
         counts = graph_counts(driver, database)
     except BackendError:
         raise
@@ -416,36 +428,143 @@ def _in_flight(
     query: str,
     batches: Iterator[dict[str, Any]],
     workers: int,
-) -> Iterator[int]:
+    *,
+    fetch: bool = False,
+) -> Iterator[tuple[int, Any]]:
     """Run ``query`` once per parameter set, ``workers`` at a time; yield each index once committed.
 
-    Indexes come in order; the first failure is raised when its turn comes
-    (the batches already submitted finish first, so every yielded one is committed).
+    Indexes come in order, each with the values of the query's one result
+    row when ``fetch`` (else ``None``); the first failure is raised when its
+    turn comes (the batches already submitted finish first, so every
+    yielded one is committed).
     """
     pending: deque[Future[Any]] = deque()
     done = 0
+    run = _fetch_one if fetch else _write
     for params in batches:
         if len(pending) >= workers:
-            pending.popleft().result()
-            yield done
+            result = pending.popleft().result()
+            yield done, result if fetch else None
             done += 1
-        pending.append(pool.submit(_write, driver, database, query, **params))
+        pending.append(pool.submit(run, driver, database, query, **params))
     while pending:
-        pending.popleft().result()
-        yield done
+        result = pending.popleft().result()
+        yield done, result if fetch else None
         done += 1
 
 
-def _grouped(batch: Any) -> list[dict[str, Any]]:
-    """Relationship rows sorted by ``from`` as ``[{from, rows: [{to, id, props}]}]``."""
-    groups: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = None
-    for r in batch.to_pylist():
-        if current is None or current["from"] != r["from"]:
-            current = {"from": r["from"], "rows": []}
-            groups.append(current)
-        current["rows"].append({"to": r["to"], "id": r["id"], "props": _props(r, ("from", "to"))})
-    return groups
+def _fetch_one(driver: Any, database: str, query: str, **params: Any) -> Any:
+    """Run a write query and return the values of its single result row."""
+    with driver.session(database=database) as session:
+        return session.execute_write(lambda tx: tx.run(query, params).single(strict=True).values())
+
+
+def _columns_map(names: Sequence[str], skip: tuple[str, ...] = ()) -> tuple[str, dict[str, str]]:
+    """``{`name`: $p0[i], ...}`` for the columns not in ``skip``, and each column's parameter."""
+    params = {name: f"p{k}" for k, name in enumerate(n for n in names if n not in skip)}
+    return "{" + ", ".join(f"{_name(name)}: ${p}[i]" for name, p in params.items()) + "}", params
+
+
+def _column_params(batch: Any, params: Mapping[str, str]) -> dict[str, list[Any]]:
+    return {p: batch.column(name).to_pylist() for name, p in params.items()}
+
+
+def _node_batches(t: Any, batch_size: int, *, merge: bool) -> tuple[str, Iterator[dict[str, Any]]]:
+    """The statement and parameter batches that write node table ``t``.
+
+    Parameters are columns (one list per property), not one map per row:
+    the client converts each column in one call and the driver packs flat
+    lists, a fraction of the CPU of a dict per row on a machine whose cores
+    the server needs. ``SET n = {...}`` with a null value stores no
+    property, as ``SET n = row`` did with the key left out.
+    """
+    props, params = _columns_map(t.table.column_names)
+    # CREATE without an inline {id: ...}: the map stores the id too, and the
+    # plan needs no Eager between the create and the set (PROFILE).
+    pattern = f"MERGE (n:{_name(t.label)} {{id: ${params['id']}[i]}})" if merge else f"CREATE (n:{_name(t.label)})"
+    q = f"UNWIND range(0, $n - 1) AS i {pattern} SET n = {props}"
+    if not merge:
+        q += " RETURN collect(i) AS rows, collect(elementId(n)) AS element_ids"
+    batches = (
+        {"n": min(batch_size, len(t) - start), **_column_params(t.table.slice(start, batch_size), params)}
+        for start in range(0, len(t), batch_size)
+    )
+    return q, batches
+
+
+def _between_element_ids(t: Any, graph: PropertyGraph, element_ids: Mapping[str, list[Any]]) -> Any:
+    """``t`` with its ``from`` and ``to`` ids replaced by the created nodes' element ids.
+
+    A relationship whose end is no node of the graph is left out, as the
+    ``MATCH`` on both ends leaves it out of a later load.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = t.table
+    for col, label in (("from", t.from_label), ("to", t.to_label)):
+        if label not in element_ids:
+            return t.__class__(t.type, t.from_label, t.to_label, t.columns, table.slice(0, 0))
+        pos = pc.index_in(table.column(col), value_set=graph.nodes[label].table.column("id"))
+        ends = pc.take(pa.array(element_ids[label], pa.string()), pos)
+        table = table.set_column(table.column_names.index(col), col, ends)
+    table = table.filter(pc.and_(pc.is_valid(table.column("from")), pc.is_valid(table.column("to"))))
+    return t.__class__(t.type, t.from_label, t.to_label, t.columns, table)
+
+
+def _rel_batches(
+    t: Any, batch_size: int, *, merge: bool, by_element_id: bool = False
+) -> tuple[str, Iterator[dict[str, Any]]]:
+    """The statement and parameter batches that write relationship table ``t``.
+
+    Rows are sorted and grouped by the end with fewer distinct nodes (the
+    Source of a CITES, the buyer of a SUPPLIES...): the statement looks that
+    node up once per group, not once per row, and two batches in flight
+    share at most the one node at their boundary, so they rarely wait on
+    each other's locks (CITES converge on a few Source nodes). Parameters
+    are columns, as for nodes, with each group's first row in ``starts``.
+    """
+    import pyarrow.compute as pc
+
+    table = t.table
+    by_to = len(table) > 0 and (
+        pc.count_distinct(table.column("to")).as_py() < pc.count_distinct(table.column("from")).as_py()
+    )
+    key, other = ("to", "from") if by_to else ("from", "to")
+    key_label, other_label = (t.to_label, t.from_label) if by_to else (t.from_label, t.to_label)
+    props, params = _columns_map(table.column_names, skip=("from", "to"))
+    # `a` is the grouped end, `b` the other; the arrow keeps the type's direction.
+    rel = f"[r:{_name(t.type)}{' {id: $' + params['id'] + '[i]}' if merge else ''}]"
+    ends = f"(b)-{rel}->(a)" if by_to else f"(a)-{rel}->(b)"
+    if by_element_id:  # `from` and `to` hold element ids (a first load)
+        match_a, match_b = "MATCH (a) WHERE elementId(a) = $keys[g]", "MATCH (b) WHERE elementId(b) = $other[i]"
+    else:
+        match_a = f"MATCH (a:{_name(key_label)} {{id: $keys[g]}})"
+        match_b = f"MATCH (b:{_name(other_label)} {{id: $other[i]}})"
+    q = (
+        f"UNWIND range(0, size($keys) - 1) AS g {match_a} "
+        f"UNWIND range($starts[g], $starts[g + 1] - 1) AS i {match_b} "
+        f"{'MERGE' if merge else 'CREATE'} {ends} SET r = {props}"
+    )
+    ordered = table.sort_by(key) if len(table) else table
+
+    def batch(start: int) -> dict[str, Any]:
+        part = ordered.slice(start, batch_size)
+        keys, starts = _runs(part.column(key).to_pylist())
+        return {"keys": keys, "starts": starts, "other": part.column(other).to_pylist(),
+                **_column_params(part, params)}
+
+    return q, (batch(start) for start in range(0, len(table), batch_size))
+
+
+def _runs(values: list[Any]) -> tuple[list[Any], list[int]]:
+    """The distinct values of a sorted list and where each run starts (plus the end).
+
+    >>> _runs(["a", "a", "b", "c", "c"])
+    (['a', 'b', 'c'], [0, 2, 3, 5])
+    """
+    starts = [i for i in range(len(values)) if i == 0 or values[i] != values[i - 1]]
+    return [values[i] for i in starts], [*starts, len(values)]
 
 
 def _has_chainshock_data(driver: Any, database: str, graph: PropertyGraph) -> bool:
