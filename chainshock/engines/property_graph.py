@@ -95,8 +95,11 @@ class _EvidenceIndex:
     def __init__(self, evidence: pa.Table):
         subject = evidence.column("subject_id").combine_chunks()
         n = len(subject)
-        order = pc.sort_indices(subject).to_numpy()  # stable: ranks follow the table order
-        ordered = subject.take(order)
+        # A snapshot stores evidence sorted by subject: then the order is the
+        # table's own and nothing is sorted or permuted.
+        in_order = n < 2 or (subject.null_count == 0 and not pc.any(pc.less(subject[1:], subject[:-1])).as_py())
+        order = None if in_order else pc.sort_indices(subject).to_numpy()  # stable: ranks follow the table
+        ordered = subject if order is None else subject.take(order)
         if n:
             changes = np.flatnonzero(
                 pc.not_equal(ordered[1:], ordered[:-1]).to_numpy(zero_copy_only=False)
@@ -110,9 +113,12 @@ class _EvidenceIndex:
         ids_sorted = pc.binary_join_element_wise(
             "evidence:", ordered, "#", pc.cast(pa.array(ranks_sorted), pa.string()), ""
         )
-        ids = np.empty(n, dtype=object)
-        ids[order] = ids_sorted.to_numpy(zero_copy_only=False)
-        self.ids = pa.array(ids, type=pa.string())
+        if order is None:
+            self.ids = ids_sorted
+        else:  # back to the table's order: row order[i] holds ids_sorted[i]
+            inverse = np.empty(n, dtype=np.int64)
+            inverse[order] = np.arange(n)
+            self.ids = ids_sorted.take(pa.array(inverse))
         self.subjects = ordered.take(pa.array(starts, type=pa.int64()))
         offsets = np.concatenate([starts, [n, n]]).astype(np.int32)
         # One more (empty) list at the end for subjects with no evidence.
