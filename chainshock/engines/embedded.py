@@ -3,7 +3,8 @@
 ``chainshock cypher`` works with no server: the first query builds
 ``$CHAINSHOCK_HOME/cypher/graph.lbug`` from the snapshot (a DDL schema from
 :mod:`chainshock.engines.property_graph`, then one bulk ``COPY`` per table from
-the projection's arrow tables in memory) and records the snapshot's ``content_hash`` beside it; a later
+the projection's arrow tables in memory, the node tables copied while the
+relationships are projected) and records the snapshot's ``content_hash`` beside it; a later
 query rebuilds only when that hash (or the projection version) changed.
 
 Queries run on a database opened **read-only**: the engine itself refuses
@@ -25,6 +26,7 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,14 @@ from chainshock.home import home, snapshot_dir
 
 # The projection (pandas, numpy) is imported only to build: a query on a
 # current database needs ladybug and pyarrow's types, nothing more.
-from .property_tables import EMBEDDED_OMIT, PROJECTION_VERSION, ColumnType, PropertyGraph
+from .property_tables import (
+    EMBEDDED_OMIT,
+    PROJECTION_VERSION,
+    ColumnType,
+    NodeTable,
+    PropertyGraph,
+    RelTable,
+)
 from .result import MEMORY_MB, TIMEOUT_S, QueryResult, to_plain
 
 __all__ = [
@@ -73,9 +82,9 @@ def _ddl_type(t: ColumnType) -> str:
     return t  # the projection's type names are ladybug's
 
 
-def _stamp(graph: PropertyGraph) -> dict[str, Any]:
+def _stamp(content_hash: str) -> dict[str, Any]:
     return {
-        "content_hash": graph.content_hash,
+        "content_hash": content_hash,
         "projection_version": PROJECTION_VERSION,
         "ladybug": str(getattr(_ladybug(), "__version__", "")),
     }
@@ -88,26 +97,42 @@ def build_database(graph: PropertyGraph, path: Path) -> None:
     filled by one ``COPY`` straight from the projection's arrow table (the
     engine scans it in place: no staging files, no row-by-row inserts).
     """
+    _build(path, graph.nodes, lambda: graph.rels)
+
+
+def _build(path: Path, nodes: Mapping[str, NodeTable], rels: Callable[[], list[RelTable]]) -> None:
+    """Create the database at ``path`` from ``nodes`` and the relationships ``rels()`` returns.
+
+    The node tables are copied on a second thread while ``rels()`` runs on
+    this one: the engine's ``COPY`` releases the GIL, so on two cores the
+    relationship projection costs no wall time of its own.
+    """
     lb = _ladybug()
     if path.exists():
         path.unlink()
     db = lb.Database(str(path), buffer_pool_size=_BUILD_POOL, max_num_threads=2)
     conn = lb.Connection(db)
     try:
-        for label, table in graph.nodes.items():
+        for label, table in nodes.items():
             cols = ", ".join(f"{_q(c)} {_ddl_type(t)}" for c, t in table.columns.items())
             conn.execute(f"CREATE NODE TABLE {_q(label)}({cols}, PRIMARY KEY(id))")
-        for rtype, tables in graph.rel_types().items():
+        with ThreadPoolExecutor(1, thread_name_prefix="chainshock-copy") as pool:
+            copying = pool.submit(_copy_nodes, conn, nodes)
+            try:
+                rel_tables = rels()
+            finally:
+                copying.result()  # the node COPY's error first: the relationships need the nodes
+        by_type: dict[str, list[RelTable]] = {}
+        for t in rel_tables:
+            by_type.setdefault(t.type, []).append(t)
+        for rtype, tables in by_type.items():
             pairs = ", ".join(f"FROM {_q(t.from_label)} TO {_q(t.to_label)}" for t in tables)
             omit = EMBEDDED_OMIT.get(rtype, ())
             cols = "".join(
                 f", {_q(c)} {_ddl_type(t)}" for c, t in tables[0].columns.items() if c not in omit
             )
             conn.execute(f"CREATE REL TABLE {_q(rtype)}({pairs}{cols})")
-        for label, table in graph.nodes.items():
-            if len(table):
-                _copy_arrow(conn, _q(label), table.arrow())
-        for rtype, tables in graph.rel_types().items():
+        for rtype, tables in by_type.items():
             for t in tables:
                 if len(t):
                     opts = f" (from='{t.from_label}', to='{t.to_label}')" if len(tables) > 1 else ""
@@ -120,6 +145,12 @@ def build_database(graph: PropertyGraph, path: Path) -> None:
     finally:
         conn.close()
         db.close()
+
+
+def _copy_nodes(conn: Any, nodes: Mapping[str, NodeTable]) -> None:
+    for label, table in nodes.items():
+        if len(table):
+            _copy_arrow(conn, _q(label), table.arrow())
 
 
 def _copy_arrow(conn: Any, table_name: str, arrow_table: Any, options: str = "") -> None:
@@ -183,27 +214,23 @@ def ensure_database(
     db_path = folder / DB_NAME
     with _locked(folder):
         stamp = _read_stamp(folder)
-        wanted = {
-            "content_hash": content_hash,
-            "projection_version": PROJECTION_VERSION,
-            "ladybug": str(getattr(_ladybug(), "__version__", "")),
-        }
-        if not force and db_path.exists() and stamp == wanted:
+        if not force and db_path.exists() and stamp == _stamp(content_hash):
             return db_path
         if log:
             log(f"building the embedded Cypher database from snapshot {content_hash} in {folder}")
-        from .property_graph import project_snapshot
+        from .property_graph import project_nodes, project_rels, snapshot_tables
 
-        graph = project_snapshot(snapshot_path)
+        tables, content_hash = snapshot_tables(snapshot_path)
+        stage = project_nodes(tables)
         tmp = folder / f".{DB_NAME}.building-{os.getpid()}"
         try:
-            build_database(graph, tmp)
+            _build(tmp, stage.nodes, lambda: project_rels(stage))
             (folder / _STAMP).unlink(missing_ok=True)
             os.replace(tmp, db_path)
             for stale in folder.glob(f"{DB_NAME}.wal"):
                 stale.unlink()
             stamp_tmp = folder / f".{_STAMP}.{os.getpid()}"
-            stamp_tmp.write_text(json.dumps(_stamp(graph), sort_keys=True) + "\n")
+            stamp_tmp.write_text(json.dumps(_stamp(content_hash), sort_keys=True) + "\n")
             os.replace(stamp_tmp, folder / _STAMP)
         finally:
             for leftover in folder.glob(f".{DB_NAME}.building-{os.getpid()}*"):

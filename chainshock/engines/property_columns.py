@@ -16,11 +16,11 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -108,12 +108,15 @@ def _decode_with_arrow(texts: pa.Array) -> dict[str, Column] | None:
     n = len(texts)
     if n == 0:
         return {}
-    filled = pc.fill_null(texts, "{}")
-    body = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, n], pa.int32()), filled), "\n")
-    data = body[0].as_py().encode()
-    read = pa_json.ReadOptions(block_size=max(1 << 20, len(data) + 1), use_threads=True)
+    # One line per row: each text with a newline appended, read straight from
+    # the string array's data buffer (no Python string of the whole column).
+    lines = pc.binary_join_element_wise(pc.fill_null(texts, "{}"), "", "\n")
+    width = np.int64 if pa.types.is_large_string(lines.type) else np.int32
+    offsets = np.frombuffer(lines.buffers()[1], dtype=width, count=n + 1, offset=lines.offset * np.dtype(width).itemsize)
+    data = lines.buffers()[2][int(offsets[0]) : int(offsets[-1])]
+    read = pa_json.ReadOptions(block_size=max(1 << 20, data.size + 1), use_threads=True)
     try:
-        table = pa_json.read_json(io.BytesIO(data), read_options=read)
+        table = pa_json.read_json(pa.BufferReader(data), read_options=read)
         # Arrow reads ISO dates as timestamps; the projection keeps strings.
         stamps = [f for f in table.schema if pa.types.is_timestamp(f.type)]
         if stamps:
@@ -121,7 +124,7 @@ def _decode_with_arrow(texts: pa.Array) -> dict[str, Column] | None:
                 explicit_schema=pa.schema([(f.name, pa.string()) for f in stamps]),
                 unexpected_field_behavior="infer",
             )
-            table = pa_json.read_json(io.BytesIO(data), read_options=read, parse_options=parse)
+            table = pa_json.read_json(pa.BufferReader(data), read_options=read, parse_options=parse)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
     if table.num_rows != n:

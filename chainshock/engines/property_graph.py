@@ -39,6 +39,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -78,15 +79,19 @@ __all__ = [
     "REL_COLUMNS",
     "REL_ENDPOINTS",
     "ColumnType",
+    "NodeStage",
     "NodeTable",
     "PropertyGraph",
     "RelTable",
     "flatten_properties",
     "project",
     "project_arrow",
+    "project_nodes",
+    "project_rels",
     "project_snapshot",
     "project_tables",
     "read_tables",
+    "snapshot_tables",
 ]
 
 class _EvidenceIndex:
@@ -95,8 +100,11 @@ class _EvidenceIndex:
     def __init__(self, evidence: pa.Table):
         subject = evidence.column("subject_id").combine_chunks()
         n = len(subject)
-        order = pc.sort_indices(subject).to_numpy()  # stable: ranks follow the table order
-        ordered = subject.take(order)
+        # A snapshot stores evidence sorted by subject: then the order is the
+        # table's own and nothing is sorted or permuted.
+        in_order = n < 2 or (subject.null_count == 0 and not pc.any(pc.less(subject[1:], subject[:-1])).as_py())
+        order = None if in_order else pc.sort_indices(subject).to_numpy()  # stable: ranks follow the table
+        ordered = subject if order is None else subject.take(order)
         if n:
             changes = np.flatnonzero(
                 pc.not_equal(ordered[1:], ordered[:-1]).to_numpy(zero_copy_only=False)
@@ -110,9 +118,12 @@ class _EvidenceIndex:
         ids_sorted = pc.binary_join_element_wise(
             "evidence:", ordered, "#", pc.cast(pa.array(ranks_sorted), pa.string()), ""
         )
-        ids = np.empty(n, dtype=object)
-        ids[order] = ids_sorted.to_numpy(zero_copy_only=False)
-        self.ids = pa.array(ids, type=pa.string())
+        if order is None:
+            self.ids = ids_sorted
+        else:  # back to the table's order: row order[i] holds ids_sorted[i]
+            inverse = np.empty(n, dtype=np.int64)
+            inverse[order] = np.arange(n)
+            self.ids = ids_sorted.take(pa.array(inverse))
         self.subjects = ordered.take(pa.array(starts, type=pa.int64()))
         offsets = np.concatenate([starts, [n, n]]).astype(np.int32)
         # One more (empty) list at the end for subjects with no evidence.
@@ -162,9 +173,28 @@ def project_arrow(tables: Mapping[str, pa.Table], content_hash: str = "") -> Pro
     -------
     PropertyGraph
     """
-    nodes_t, edges_t, evidence_t, facts_t, sources_t = (
-        _plain_strings(tables[name]) for name in ("nodes", "edges", "evidence", "facts", "sources")
-    )
+    stage = project_nodes(tables)
+    return PropertyGraph(content_hash=content_hash, nodes=stage.nodes, rels=project_rels(stage))
+
+
+@dataclass(frozen=True)
+class NodeStage:
+    """The node tables of a projection, and what its relationships are built from."""
+
+    nodes: dict[str, NodeTable]
+    tables: dict[str, pa.Table]  # the snapshot's tables, strings as ``string``
+    evidence: _EvidenceIndex
+    fact_evidence: Column
+
+
+def project_nodes(tables: Mapping[str, pa.Table]) -> NodeStage:
+    """The first half of :func:`project_arrow`: every node table.
+
+    A loader can fill the node tables while :func:`project_rels` builds the
+    relationships (the embedded build does).
+    """
+    plain = {name: _plain_strings(tables[name]) for name in ("nodes", "edges", "evidence", "facts", "sources")}
+    nodes_t, evidence_t, facts_t, sources_t = (plain[n] for n in ("nodes", "evidence", "facts", "sources"))
     ev = _EvidenceIndex(evidence_t)
 
     node_data: dict[str, tuple[dict[str, Column], int]] = {}
@@ -204,6 +234,22 @@ def project_arrow(tables: Mapping[str, pa.Table], content_hash: str = "") -> Pro
         facts["estimate"] = pc.is_valid(est)
     node_data["Fact"] = (facts, facts_t.num_rows)
 
+    nodes: dict[str, NodeTable] = {}
+    for label in [*NODE_COLUMNS, *sorted(set(node_data) - set(NODE_COLUMNS))]:
+        data, n = node_data.get(label, ({}, 0))
+        base = NODE_COLUMNS.get(label, {"id": "STRING", "name": "STRING"})
+        columns, table = _assemble(base, data, n)
+        nodes[label] = NodeTable(label, columns, table)
+
+    return NodeStage(nodes, plain, ev, facts["evidence_ids"])
+
+
+def project_rels(stage: NodeStage) -> list[RelTable]:
+    """The second half of :func:`project_arrow`: every relationship table."""
+    nodes_t, edges_t, evidence_t, facts_t, sources_t = (
+        stage.tables[name] for name in ("nodes", "edges", "evidence", "facts", "sources")
+    )
+    ev = stage.evidence
     # Every node id with its label: what an edge's ends may name.
     all_ids = pa.concat_arrays(
         [nodes_t.column("id").combine_chunks(), sources_t.column("id").combine_chunks()]
@@ -235,8 +281,7 @@ def project_arrow(tables: Mapping[str, pa.Table], content_hash: str = "") -> Pro
     known = pc.is_in(evidence_t.column("source_id"), value_set=all_ids)
     cites = pa.table({"from": ev.ids, "to": evidence_t.column("source_id"), "id": ev.ids}).filter(known)
     rel_data[("CITES", "Evidence", "Source")] = ({c: cites.column(c) for c in cites.column_names}, cites.num_rows)
-    fact_ev = facts["evidence_ids"]
-    fact_t = facts_t.append_column("_ev", fact_ev)
+    fact_t = facts_t.append_column("_ev", stage.fact_evidence)
     has = fact_t.filter(pc.equal(label_of(facts_t.column("company")), "Company"))
     rel_data[("HAS_FACT", "Company", "Fact")] = (
         {"from": has.column("company"), "to": has.column("id"), "id": has.column("id"), "evidence_ids": has.column("_ev")},
@@ -247,13 +292,6 @@ def project_arrow(tables: Mapping[str, pa.Table], content_hash: str = "") -> Pro
         {"from": rep.column("id"), "to": rep.column("source_id"), "id": rep.column("id"), "evidence_ids": rep.column("_ev")},
         rep.num_rows,
     )
-
-    nodes: dict[str, NodeTable] = {}
-    for label in [*NODE_COLUMNS, *sorted(set(node_data) - set(NODE_COLUMNS))]:
-        data, n = node_data.get(label, ({}, 0))
-        base = NODE_COLUMNS.get(label, {"id": "STRING", "name": "STRING"})
-        columns, table = _assemble(base, data, n)
-        nodes[label] = NodeTable(label, columns, table)
 
     # Always one table for every known (type, pair), empty or not, so the
     # embedded schema is the same for every snapshot.
@@ -282,7 +320,7 @@ def project_arrow(tables: Mapping[str, pa.Table], content_hash: str = "") -> Pro
             )
         schema = _schema({"from": "STRING", "to": "STRING", **columns})
         rels.append(RelTable(rtype, src, dst, columns, pa.table(arrays, schema=schema)))
-    return PropertyGraph(content_hash=content_hash, nodes=nodes, rels=rels)
+    return rels
 
 
 def project_tables(tables: Mapping[str, pd.DataFrame], content_hash: str = "") -> PropertyGraph:
@@ -312,6 +350,18 @@ def project_snapshot(snapshot_path: Path) -> PropertyGraph:
     SnapshotError
         When there is no snapshot there, or it has another schema version.
     """
+    tables, content_hash = snapshot_tables(snapshot_path)
+    return project_arrow(tables, content_hash)
+
+
+def snapshot_tables(snapshot_path: Path) -> tuple[dict[str, pa.Table], str]:
+    """The snapshot's five tables (checked, as arrow) and its content hash.
+
+    Raises
+    ------
+    SnapshotError
+        When there is no snapshot there, or it has another schema version.
+    """
     from chainshock.errors import SnapshotError
     from chainshock.graph.integrity import TABLES, check_snapshot
     from chainshock.graph.schema import SCHEMA_VERSION
@@ -328,7 +378,7 @@ def project_snapshot(snapshot_path: Path) -> PropertyGraph:
         tables = read_tables(Path(snapshot_path))
     except (OSError, pa.ArrowException) as e:
         raise SnapshotError(f"cannot read the snapshot at {snapshot_path} ({e}); rebuild with `chainshock build`") from None
-    return project_arrow(tables, str(manifest.get("content_hash", "")))
+    return tables, str(manifest.get("content_hash", ""))
 
 
 def read_tables(snapshot_path: Path) -> dict[str, pa.Table]:

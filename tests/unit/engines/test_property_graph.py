@@ -60,3 +60,24 @@ def test_arrow_tables_keep_types():
     assert str(g.nodes["Contract"].arrow().schema.field("end_date").type) == "date32[day]"
     rel = next(r for r in g.rels if r.type == "SUPPLIES").arrow()
     assert rel.column_names[:3] == ["from", "to", "id"]
+
+
+def test_evidence_ids_rank_rows_in_table_order_sorted_or_not():
+    import pyarrow as pa
+
+    from chainshock.engines.property_graph import project_arrow
+
+    tables = {k: pa.Table.from_pandas(v, preserve_index=False) for k, v in records_to_tables(mini_records()).items()}
+    for evidence in (tables["evidence"], tables["evidence"].take(list(range(tables["evidence"].num_rows))[::-1])):
+        g = project_arrow({**tables, "evidence": evidence})
+        seen: dict[str, int] = {}
+        expected = []
+        for subject in evidence.column("subject_id").to_pylist():
+            expected.append(f"evidence:{subject}#{seen.get(subject, 0)}")
+            seen[subject] = seen.get(subject, 0) + 1
+        rows = g.nodes["Evidence"].rows
+        assert [r["id"] for r in rows] == expected
+        assert [r["subject_id"] for r in rows] == evidence.column("subject_id").to_pylist()
+        supplies = next(r for r in g.rels if r.type == "SUPPLIES")
+        for row in supplies.rows:
+            assert row["evidence_ids"] == [f"evidence:{row['id']}#{k}" for k in range(seen.get(row["id"], 0))]
