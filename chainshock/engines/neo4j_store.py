@@ -1,14 +1,14 @@
 """Neo4j as a backend: connection settings, loading the snapshot, read queries.
 
-Loading follows the usual Neo4j bulk pattern: ``UNWIND $rows`` batches,
-one transaction per batch, two in flight. A first load into a database
-without chainshock data ``CREATE``s the nodes, then builds the uniqueness
-constraints on ``id`` over them in one pass, then ``CREATE``s the
-relationships (grouped by their end with fewer distinct nodes, looked up by
-``id``), then adds the relationship constraints and query indexes. A later
-load creates every constraint first and ``MERGE``s on ``id``, so loading the
-same snapshot twice changes nothing and loading a newer one updates
-properties and removes what the snapshot no longer has.
+Loading follows the usual Neo4j bulk pattern: ``UNWIND`` batches (columns
+as parameters), one transaction per batch, two in flight. A first load into
+a database without chainshock data ``CREATE``s the nodes, keeping their
+element ids, then ``CREATE``s the relationships between element ids (grouped
+by the end with fewer distinct nodes), then builds every uniqueness
+constraint on ``id`` and query index in one transaction. A later load
+creates the constraints first and ``MERGE``s on ``id``, so loading the same
+snapshot twice changes nothing and loading a newer one updates properties
+and removes what the snapshot no longer has.
 
 Queries run in read transactions (``execute_read`` on a session opened with
 ``READ`` access), so the server itself refuses a query that writes.
@@ -238,10 +238,6 @@ def _name(name: str) -> str:
 def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     for i in range(0, len(rows), size):
         yield list(rows[i : i + size])
-
-
-def _props(row: Mapping[str, Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if v is not None and k not in skip}
 
 
 def _schema_statements(graph: PropertyGraph) -> list[str]:
