@@ -26,7 +26,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chainshock.errors import BackendError
@@ -500,12 +500,12 @@ def _between_element_ids(t: Any, graph: PropertyGraph, element_ids: Mapping[str,
     table = t.table
     for col, label in (("from", t.from_label), ("to", t.to_label)):
         if label not in element_ids:
-            return t.__class__(t.type, t.from_label, t.to_label, t.columns, table.slice(0, 0))
+            return replace(t, table=table.slice(0, 0))
         pos = pc.index_in(table.column(col), value_set=graph.nodes[label].table.column("id"))
         ends = pc.take(pa.array(element_ids[label], pa.string()), pos)
         table = table.set_column(table.column_names.index(col), col, ends)
     table = table.filter(pc.and_(pc.is_valid(table.column("from")), pc.is_valid(table.column("to"))))
-    return t.__class__(t.type, t.from_label, t.to_label, t.columns, table)
+    return replace(t, table=table)
 
 
 def _rel_batches(
